@@ -1,0 +1,130 @@
+"""The sentences of every problem code, in French and English.
+
+A message is a template over the problem's params; `render` prefixes the location
+(sheet, row, column) the way users read it in their spreadsheet.
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- the file as a whole (UnreadableFile) ---
+    "file_empty": {
+        "fr": "Le fichier « {name} » est vide.",
+        "en": "The file “{name}” is empty.",
+    },
+    "file_not_spreadsheet": {
+        "fr": "Le fichier « {name} » n'est pas un classeur lisible (formats acceptés : .xlsx, .xlsm, .ods, .csv).",
+        "en": "The file “{name}” is not a readable workbook (accepted formats: .xlsx, .xlsm, .ods, .csv).",
+    },
+    "file_corrupt": {
+        "fr": "Le fichier « {name} » est endommagé ou incomplet : ouvrez-le et enregistrez-le de nouveau dans Excel ou LibreOffice.",
+        "en": "The file “{name}” is damaged or incomplete: open it and save it again in Excel or LibreOffice.",
+    },
+    # --- sheets and columns ---
+    "no_plan_sheet": {
+        "fr": "Aucune feuille d'actions datées n'a été trouvée : ajoutez une feuille « Plan » avec les colonnes « action », « début » et « fin ».",
+        "en": "No sheet of dated actions was found: add a “Plan” sheet with the columns “action”, “start” and “end”.",
+    },
+    "column_missing": {
+        "fr": "la colonne obligatoire « {expected} » est absente : ajoutez-la à la ligne d'en-tête.",
+        "en": "the required column “{expected}” is missing: add it to the header row.",
+    },
+    "column_duplicated": {
+        "fr": "la colonne « {expected} » apparaît plusieurs fois ; seule la première est lue.",
+        "en": "the column “{expected}” appears more than once; only the first is read.",
+    },
+    # --- rows ---
+    "title_missing": {
+        "fr": "le titre est vide : la ligne est ignorée ; donnez-lui un titre.",
+        "en": "the title is empty: the row is ignored; give it a title.",
+    },
+    "id_duplicated": {
+        "fr": "l'identifiant « {value} » est déjà utilisé ligne {first_row} : la ligne est ignorée ; donnez-lui un identifiant unique.",
+        "en": "the id “{value}” is already used on row {first_row}: the row is ignored; give it a unique id.",
+    },
+    "id_generated": {
+        "fr": "pas d'identifiant : « {value} » a été généré à partir du titre ; ajoutez une colonne « id » pour que les liens restent stables.",
+        "en": "no id: “{value}” was generated from the title; add an “id” column so that links stay stable.",
+    },
+    "date_missing": {
+        "fr": "la date est vide : la ligne est ignorée ; saisissez une date (par exemple 15/03/2026).",
+        "en": "the date is empty: the row is ignored; enter a date (for example 15/03/2026).",
+    },
+    "date_unrecognised": {
+        "fr": "« {value} » n'est pas une date reconnue ; écrivez par exemple 15/03/2026, mars 2026 ou T2 2026.",
+        "en": "“{value}” is not a recognised date; write for example 15/03/2026, March 2026 or Q2 2026.",
+    },
+    "end_before_start": {
+        "fr": "la fin ({end}) est avant le début ({start}) : la ligne est ignorée ; corrigez l'une des deux dates.",
+        "en": "the end ({end}) is before the start ({start}): the row is ignored; correct one of the two dates.",
+    },
+    "number_unrecognised": {
+        "fr": "« {value} » n'est pas un nombre reconnu : la valeur est ignorée ; écrivez par exemple 1 250 000 ou 45 %.",
+        "en": "“{value}” is not a recognised number: the value is ignored; write for example 1,250,000 or 45 %.",
+    },
+    "progress_out_of_range": {
+        "fr": "l'avancement « {value} » n'est pas entre 0 et 100 % : la valeur est ignorée.",
+        "en": "the progress “{value}” is not between 0 and 100 %: the value is ignored.",
+    },
+    "status_unknown": {
+        "fr": "le statut « {value} » n'est pas reconnu : la valeur est ignorée ; choisissez parmi à lancer, en cours, terminé, suspendu, abandonné.",
+        "en": "the status “{value}” is not recognised: the value is ignored; choose among planned, in progress, done, suspended, abandoned.",
+    },
+    "weather_unknown": {
+        "fr": "la météo « {value} » n'est pas reconnue : la valeur est ignorée ; choisissez parmi soleil, nuages, pluie, orage.",
+        "en": "the weather “{value}” is not recognised: the value is ignored; choose among sunny, cloudy, rainy, stormy.",
+    },
+    "axis_unknown": {
+        "fr": "l'axe « {value} » n'existe pas dans la feuille Stratégie : l'action est placée hors stratégie ; corrigez l'identifiant ou le titre de l'axe.",
+        "en": "the axis “{value}” does not exist in the Strategy sheet: the action is placed outside the strategy; correct the axis id or title.",
+    },
+    "action_unknown": {
+        "fr": "l'action « {value} » n'existe pas dans la feuille Plan : la ligne est ignorée ; indiquez l'identifiant d'une action.",
+        "en": "the action “{value}” does not exist in the Plan sheet: the row is ignored; give the id of an action.",
+    },
+    "target_unknown": {
+        "fr": "« {value} » n'est ni une action ni un axe connus : l'indicateur est gardé sans rattachement.",
+        "en": "“{value}” is neither a known action nor a known axis: the indicator is kept unattached.",
+    },
+    "value_missing": {
+        "fr": "la valeur est vide : la ligne est ignorée ; renseignez-la.",
+        "en": "the value is empty: the row is ignored; fill it in.",
+    },
+    "setting_unknown": {
+        "fr": "le paramètre « {value} » n'est pas reconnu : il est ignoré ; les paramètres sont titre, organisation, type de collectivité, date de situation.",
+        "en": "the setting “{value}” is not recognised: it is ignored; the settings are title, organisation, type of local government, status date.",
+    },
+    "organisation_type_unknown": {
+        "fr": "le type de collectivité « {value} » n'est pas reconnu : le calendrier municipal est utilisé ; choisissez commune, EPCI, département ou région.",
+        "en": "the type of local government “{value}” is not recognised: the municipal calendar is used; choose commune, EPCI, département or région.",
+    },
+    "action_outside_axis": {
+        "fr": "l'action ({start} – {end}) déborde de l'horizon de son axe ({axis_start} – {axis_end}).",
+        "en": "the action ({start} – {end}) runs outside its axis's horizon ({axis_start} – {axis_end}).",
+    },
+    "milestone_outside_action": {
+        "fr": "le jalon ({date}) tombe hors des dates de son action ({start} – {end}).",
+        "en": "the milestone ({date}) falls outside its action's dates ({start} – {end}).",
+    },
+}
+
+_LOCATION = {
+    "fr": {"row": "ligne {row}", "column": "colonne « {column} »"},
+    "en": {"row": "row {row}", "column": "column “{column}”"},
+}
+
+
+def render(code: str, params: dict, lang: str = "fr", *, sheet: str | None = None,
+           row: int | None = None, column: str | None = None) -> str:
+    """The message of `code` in `lang` (French when unknown), prefixed by its location."""
+    lang = lang if lang in ("fr", "en") else "fr"
+    templates = MESSAGES.get(code)
+    text = templates[lang].format(**params) if templates else code
+    place = [sheet] if sheet else []
+    if row is not None:
+        place.append(_LOCATION[lang]["row"].format(row=row))
+    if column:
+        place.append(_LOCATION[lang]["column"].format(column=column))
+    if not place:
+        return text[:1].upper() + text[1:]
+    separator = " : " if lang == "fr" else ": "
+    return ", ".join(place) + separator + text
