@@ -193,3 +193,22 @@ def match_sheet(sheet_name: str) -> SheetSchema | None:
         if name in {normalise(alias) for alias in (schema.name, *schema.aliases)}:
             return schema
     return None
+
+
+def alias_table_markdown() -> str:
+    """The README's table of sheets, columns and accepted aliases (a test keeps them equal)."""
+    lines = ["| feuille (alias) | colonne | obligatoire | en-têtes acceptés |",
+             "|---|---|---|---|"]
+    for schema in SCHEMAS:
+        sheet = f"`{schema.name}` ({', '.join(schema.aliases)})"
+        for column in schema.columns:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(
+                (column.header, column.english, *column.aliases)) if name)
+            lines.append(f"| {sheet} | {column.header} | {'oui' if column.required else ''} "
+                         f"| {names} |")
+            sheet = ""
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(alias_table_markdown())

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- the file as a whole (UnreadableFile) ---
+    "file_missing": {
+        "fr": "Le fichier « {name} » est introuvable ou illisible : vérifiez son chemin.",
+        "en": "The file “{name}” cannot be found or opened: check its path.",
+    },
     "file_empty": {
         "fr": "Le fichier « {name} » est vide.",
         "en": "The file “{name}” is empty.",
@@ -73,6 +77,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "la météo « {value} » n'est pas reconnue : la valeur est ignorée ; choisissez parmi soleil, nuages, pluie, orage.",
         "en": "the weather “{value}” is not recognised: the value is ignored; choose among sunny, cloudy, rainy, stormy.",
     },
+    "duration_unrecognised": {
+        "fr": "« {value} » n'est pas une durée reconnue : la valeur est ignorée ; écrivez par exemple 18 mois, 90 jours ou 2 ans, ou donnez l'unité dans l'en-tête (« Durée (mois) »).",
+        "en": "“{value}” is not a recognised duration: the value is ignored; write for example 18 months, 90 days or 2 years, or give the unit in the header (“Duration (months)”).",
+    },
     "axis_unknown": {
         "fr": "l'axe « {value} » n'existe pas dans la feuille Stratégie : l'action est placée hors stratégie ; corrigez l'identifiant ou le titre de l'axe.",
         "en": "the axis “{value}” does not exist in the Strategy sheet: the action is placed outside the strategy; correct the axis id or title.",
@@ -96,6 +104,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "organisation_type_unknown": {
         "fr": "le type de collectivité « {value} » n'est pas reconnu : le calendrier municipal est utilisé ; choisissez commune, EPCI, département ou région.",
         "en": "the type of local government “{value}” is not recognised: the municipal calendar is used; choose commune, EPCI, département or région.",
+    },
+    "dependency_unknown": {
+        "fr": "« {value} » n'est l'identifiant d'aucune action : cette dépendance est ignorée.",
+        "en": "“{value}” is not the id of any action: this dependency is ignored.",
     },
     "action_outside_axis": {
         "fr": "l'action ({start} – {end}) déborde de l'horizon de son axe ({axis_start} – {axis_end}).",

@@ -1,0 +1,10 @@
+"""Every component id of the app, in one place: a typo is an AttributeError at import."""
+
+URL = "url"
+PAGE_TITLE = "page-title"
+TIMELINE = "timeline"
+PLAN_NOTICE = "plan-notice"
+PROBLEMS = "problems"
+PROBLEM_COUNT = "problem-count"
+LANG_LINK = "lang-link"
+VIEW_NOTICE = "view-notice"
