@@ -14,50 +14,57 @@ from dataclasses import replace
 from pathlib import Path
 
 import dash
-from dash import Input, Output
+from dash import Input, Output, html
 from flask import jsonify
 
 from components import ids
 from components.i18n import label
-from components.layout import page_layout, problems_list
-from components.timeline import timeline_figure
-from loaders import LoadResult, UnreadableFile, load_path
-from model.view import parse_query, to_query
+from components.layout import problems_list, shell_layout
+from loaders import UnreadableFile, load_path
+from loaders.store import PlanStore
+from model.view import to_query
+from pages import PAGES
+from pages.context import resolve
 from settings import ROOT, Settings, settings_from_env
 
 
 def create_app(settings: Settings) -> dash.Dash:
     """The Dash app serving `settings.plan`; nothing here reads the environment."""
+    store = PlanStore(settings.plan, settings.instance, settings.max_upload_mb * 1024 * 1024)
     app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"), title=label("app_title"),
-                    update_title=None, serve_locally=True)
+                    update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">')
-    app.layout = page_layout
+    app.layout = shell_layout
 
     @app.server.route("/healthz")
     def healthz():
         return jsonify(status="ok")
 
+    @app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"))
+    def show_page(pathname):
+        page = PAGES.get(pathname or "/")
+        return page.layout() if page else html.P(label("page_unknown"), role="alert")
+
     @app.callback(
-        Output(ids.TIMELINE, "figure"), Output(ids.PROBLEMS, "children"),
-        Output(ids.PROBLEM_COUNT, "children"), Output(ids.PLAN_NOTICE, "children"),
-        Output(ids.PAGE_TITLE, "children"), Output(ids.LANG_LINK, "children"),
+        Output(ids.PROBLEMS, "children"), Output(ids.PROBLEM_COUNT, "children"),
+        Output(ids.PLAN_NOTICE, "children"), Output(ids.PAGE_TITLE, "children"),
+        Output(ids.APP_TITLE, "children"), Output(ids.LANG_LINK, "children"),
         Output(ids.LANG_LINK, "href"),
         Input(ids.URL, "search"),
     )
-    def show_view(search):
-        view = parse_query(search or "")
-        other = replace(view, lang="en" if view.lang == "fr" else "fr")
-        header = (label("app_title", view.lang), label("language", view.lang), to_query(other))
-        try:
-            loaded: LoadResult = load_path(settings.plan)
-        except UnreadableFile as error:
-            notice = label("plan_error", view.lang, message=error.message(view.lang))
-            return {}, [], "0", notice, *header
-        plan = loaded.plan
-        figure = timeline_figure(plan, view, plan.status_date(view.status_date))
-        return (figure, problems_list(loaded.problems, view.lang), str(len(loaded.problems)),
-                plan.settings.title or "", *header)
+    def show_plan(search):
+        context = resolve(store, search)
+        lang = context.lang
+        other = replace(context.view, lang="en" if lang == "fr" else "fr")
+        header = (label("app_title", lang), label("language", lang), to_query(other) or "?")
+        if context.loaded is None:
+            return [], "0", label("plan_error", lang, message=context.error), "", *header
+        problems = context.loaded.problems
+        return (problems_list(problems, lang), str(len(problems)), "",
+                context.loaded.plan.settings.title or "", *header)
 
+    for page in PAGES.values():
+        page.register(app, store)
     return app
 
 

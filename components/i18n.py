@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "axis_band": "Horizon de l'axe",
         "others": "autres",
         "language": "Language: English",
+        "page_unknown": "Cette page n'existe pas. Revenez à la frise.",
     },
     "en": {
         "app_title": "Horizon — digital roadmap",
@@ -72,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "axis_band": "Axis horizon",
         "others": "others",
         "language": "Langue : français",
+        "page_unknown": "This page does not exist. Go back to the timeline.",
     },
 }
 

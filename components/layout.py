@@ -1,4 +1,4 @@
-"""The page's layout: a header, the timeline and the problems panel."""
+"""The page shell: header, notices, the current page, and the workbook's problems."""
 from __future__ import annotations
 
 from dash import dcc, html
@@ -7,22 +7,22 @@ from components import ids
 from components.i18n import label
 
 
-def page_layout() -> html.Div:
-    """The skeleton of the page; the URL callback fills it for the requested view."""
+def shell_layout() -> html.Div:
+    """The skeleton shared by every page; callbacks fill it for the requested view."""
     return html.Div(className="page", children=[
         dcc.Location(id=ids.URL, refresh=False),
         html.Header(className="page-header", role="banner", children=[
-            html.H1(label("app_title"), id=ids.PAGE_TITLE),
-            dcc.Link(label("language"), id=ids.LANG_LINK, href="?lang=en", className="lang-link"),
+            html.Div([
+                html.H1(label("app_title"), id=ids.APP_TITLE),
+                html.P(id=ids.PAGE_TITLE, className="plan-title"),
+            ]),
+            dcc.Link(label("language"), id=ids.LANG_LINK, href="?lang=en",
+                     className="lang-link"),
         ]),
         html.Main(role="main", children=[
             html.P(id=ids.PLAN_NOTICE, className="notice", role="status"),
             html.P(id=ids.VIEW_NOTICE, className="notice notice-discreet", role="status"),
-            html.Section(className="timeline-section", children=[
-                html.H2(label("timeline"), className="visually-hidden"),
-                dcc.Graph(id=ids.TIMELINE, config={"displaylogo": False, "locale": "fr",
-                                                   "responsive": True}),
-            ]),
+            html.Div(id=ids.PAGE_CONTENT),
             html.Details(className="problems", children=[
                 html.Summary([html.Span(label("problems")), " ",
                               html.Span("0", id=ids.PROBLEM_COUNT, className="badge")]),

@@ -11,6 +11,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le fichier « {name} » est introuvable ou illisible : vérifiez son chemin.",
         "en": "The file “{name}” cannot be found or opened: check its path.",
     },
+    "upload_too_large": {
+        "fr": "Le fichier « {name} » dépasse la taille maximale de {limit_mb} Mo : allégez-le (supprimez les feuilles inutiles, les images) ou découpez-le.",
+        "en": "The file “{name}” is larger than the {limit_mb} MB limit: make it lighter (remove unneeded sheets, images) or split it.",
+    },
     "file_empty": {
         "fr": "Le fichier « {name} » est vide.",
         "en": "The file “{name}” is empty.",

@@ -1,0 +1,12 @@
+"""The pages of the dashboard: each has a path, a static layout and its callbacks.
+
+Pages render their structure once per path; their callbacks listen to the URL's query
+string, so a filter change updates what is drawn without rebuilding the controls.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from pages import timeline
+
+PAGES: dict[str, ModuleType] = {timeline.PATH: timeline}
