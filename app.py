@@ -8,21 +8,31 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import dash
-from dash import Input, Output, html
+from dash import ALL, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 from flask import jsonify
 
 from components import ids
+from components.controls import (CHOICE_GROUPS, CONTROLS, TEXTS, bar_outputs, read_date,
+                                 reset_view, share_view, view_after_choice, view_from_controls)
+from components.details import HEADING as DETAILS_HEADING
+from components.details import action_details, close_button_text
 from components.i18n import label
+from components import navigation
+from components.export_buttons import export_links
 from components.layout import problems_list, shell_layout
+from exports import register_exports
 from loaders import UnreadableFile, load_path
 from loaders.store import PlanStore
-from model.view import to_query
+from model.view import View, parse_query, to_query
 from pages import PAGES
 from pages.context import resolve
 from settings import ROOT, Settings, settings_from_env
@@ -34,7 +44,10 @@ def create_app(settings: Settings) -> dash.Dash:
     app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"), title=label("app_title"),
                     update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">')
-    app.layout = shell_layout
+    app.layout = partial(shell_layout, store.max_bytes, frozenset(PAGES))
+    # The server's own bound on an upload: the file travels base64-encoded (4/3 of its
+    # size) inside the callback's JSON; a larger request is refused before it is parsed.
+    app.server.config["MAX_CONTENT_LENGTH"] = store.max_bytes * 4 // 3 + 1024 * 1024
 
     @app.server.route("/healthz")
     def healthz():
@@ -45,27 +58,227 @@ def create_app(settings: Settings) -> dash.Dash:
         page = PAGES.get(pathname or "/")
         return page.layout() if page else html.P(label("page_unknown"), role="alert")
 
+    # One circular callback keeps the controls and the URL in step: a control changes the
+    # URL (pushState, no reload, focus stays); a new URL (a link, Back, the language link,
+    # an upload) sets the controls. Dash does not re-fire a callback for its own outputs.
+    @app.callback(
+        output=[Output(ids.URL, "search"), *(Output(i, p) for i, p in CONTROLS),
+                *(Output(i, p) for i, p in TEXTS),
+                *(Output(ids.choice(group, ALL), "aria-pressed") for group in CHOICE_GROUPS),
+                *(Output(ids.choice(group, ALL), "children") for group in CHOICE_GROUPS),
+                Output(ids.VIEW_NOTICE, "children"), Output(ids.LANG_LINK, "href"),
+                Output(ids.SHARE_QUERY, "data"), Output(ids.VIEW_KEY, "data")],
+        inputs=[Input(ids.URL, "search"), *(Input(i, p) for i, p in CONTROLS),
+                *(Input(ids.choice(group, ALL), "n_clicks") for group in CHOICE_GROUPS),
+                Input(ids.RESET, "n_clicks")],
+        state=[State(ids.VIEW_KEY, "data")],
+    )
+    def sync_view(search, *args):
+        values, shown_key, trigger = args[:len(CONTROLS)], args[-1], ctx.triggered_id
+        if search is None or (trigger not in (None, ids.URL) and shown_key is None):
+            raise PreventUpdate  # the address is not read yet: the URL decides first
+        context = resolve(store, search)
+        view, write_controls = next_view(context, trigger, values)
+        new_search = to_query(view)
+        url = no_update if trigger in (None, ids.URL) or new_search == search else new_search
+        plan = context.loaded.plan if context.loaded else None
+        key = to_query(View(version=view.version, lang=view.lang)) or "?"
+        return [url, *bar_outputs(view, plan, write_controls),
+                view_notice(context, trigger, view.lang, values),
+                to_query(replace(view, lang="en" if view.lang == "fr" else "fr")) or "?",
+                to_query(share_view(view, plan)) if plan else "",
+                no_update if key == shown_key else key]
+
     @app.callback(
         Output(ids.PROBLEMS, "children"), Output(ids.PROBLEM_COUNT, "children"),
         Output(ids.PLAN_NOTICE, "children"), Output(ids.PAGE_TITLE, "children"),
         Output(ids.APP_TITLE, "children"), Output(ids.LANG_LINK, "children"),
-        Output(ids.LANG_LINK, "href"),
-        Input(ids.URL, "search"),
+        Output(ids.UPLOAD_TEXT, "children"), Output(ids.UPLOAD_LIMIT, "children"),
+        Output(ids.PROBLEMS_HEADING, "children"),
+        Input(ids.VIEW_KEY, "data"), prevent_initial_call=True,
     )
-    def show_plan(search):
-        context = resolve(store, search)
+    def show_plan(key):
+        context = resolve(store, key)
         lang = context.lang
-        other = replace(context.view, lang="en" if lang == "fr" else "fr")
-        header = (label("app_title", lang), label("language", lang), to_query(other) or "?")
+        limit = store.max_bytes // (1024 * 1024)
+        header = (label("app_title", lang), label("language", lang),
+                  [html.Span(label("upload", lang), className="upload-label"), " ",
+                   html.Span(label("upload_hint", lang, limit=limit), className="upload-hint")],
+                  label("upload_too_large_client", lang, limit=limit), label("problems", lang))
         if context.loaded is None:
             return [], "0", label("plan_error", lang, message=context.error), "", *header
         problems = context.loaded.problems
+        plan = context.loaded.plan
         return (problems_list(problems, lang), str(len(problems)), "",
-                context.loaded.plan.settings.title or "", *header)
+                plan.settings.title or plan.source, *header)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.PLAN_NOTICE, "children", allow_duplicate=True),
+        Output(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def upload_plan(contents, filename, search):
+        if not contents:
+            raise PreventUpdate
+        view = parse_query(search or "")
+        try:
+            loaded = store.save_upload(decode_upload(contents, filename), filename or "")
+        except UnreadableFile as error:
+            # The previous plan stays: the URL does not change. Contents go back to None
+            # so that choosing the same file again is seen.
+            return no_update, error.message(view.lang), None
+        refusal = unusable_upload(loaded, filename or "", view.lang)
+        if refusal:  # readable, but nothing to draw: keep the plan shown
+            return no_update, refusal, None
+        return to_query(uploaded_view(view, loaded.plan.version)), "", None
+
+    @app.callback(
+        Output(ids.DETAILS, "hidden"), Output(ids.DETAILS_BODY, "children"),
+        Output(ids.DETAILS_CLOSE, "children"), Output(ids.DETAILS_KEY, "data"),
+        Input(ids.URL, "search"), State(ids.DETAILS_KEY, "data"),
+    )
+    def show_details(search, shown):
+        if search is None:
+            raise PreventUpdate
+        context = resolve(store, search)
+        view = context.view
+        plan = context.loaded.plan if context.loaded else None
+        key = f"{plan.version if plan else ''}|{view.status_date}|{view.lang}|{view.action}"
+        if key == shown:  # a filter changed, not the action: leave the panel (and focus) be
+            raise PreventUpdate
+        if plan is None or view.action is None:
+            return True, [], close_button_text(view.lang), key
+        return (False, action_details(plan, view.action, context.status_date, view.lang),
+                close_button_text(view.lang), key)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.DETAILS_CLOSE, "n_clicks"), State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def close_details(_clicks, search):
+        return to_query(replace(parse_query(search or ""), action=None, notices=()))
+
+    # Focus follows the panel: into its heading when an action opens; back to the chart (or
+    # the page) when it closes, only if it was open, so typing elsewhere is never disturbed.
+    app.clientside_callback(
+        f"""function(children, hidden) {{
+            window.requestAnimationFrame(function() {{
+                var panel = document.getElementById('{ids.DETAILS}');
+                if (!panel) {{ return; }}
+                var wasOpen = panel.dataset.open === '1';
+                panel.dataset.open = hidden ? '0' : '1';
+                var active = document.activeElement;
+                if (!hidden) {{
+                    var heading = document.getElementById('{DETAILS_HEADING}');
+                    if (heading) {{ heading.focus(); }}
+                }} else if (wasOpen && (!active || active === document.body
+                                        || panel.contains(active))) {{
+                    var back = document.getElementById('{ids.TIMELINE_REGION}')
+                               || document.getElementById('{ids.MAIN}');
+                    if (back) {{ back.focus(); }}
+                }}
+            }});
+        }}""",
+        Input(ids.DETAILS_BODY, "children"), State(ids.DETAILS, "hidden"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        """function(query) {
+            var link = window.location.origin + window.location.pathname + (query || '');
+            return [link, link];
+        }""",
+        Output(ids.COPY_LINK, "content"), Output(ids.SHARE_LINK, "href"),
+        Input(ids.SHARE_QUERY, "data"),
+    )
+    # The browser tab's title follows the header's, hence the language.
+    app.clientside_callback(
+        """function(title) { if (title) { document.title = title; } }""",
+        Input(ids.APP_TITLE, "children"), prevent_initial_call=True,
+    )
+    # <html lang> follows the view's language (screen readers pick their voice from it).
+    app.clientside_callback(
+        """function(search) {
+            var lang = new URLSearchParams(search || '').get('lang') === 'en' ? 'en' : 'fr';
+            document.documentElement.lang = lang;
+            // Presentation mode (a projector): the stylesheet hides the controls.
+            var shown = new URLSearchParams(search || '').get('presentation') === '1';
+            document.body.classList.toggle('presentation', shown);
+        }""",
+        Input(ids.URL, "search"),
+    )
+
+    nav_outputs = [Output(navigation.link_id(path), prop)
+                   for path, _key in [*navigation.PAGES, navigation.STATEMENT] if path in PAGES
+                   for prop in ("href", "children", "className")]
+
+    @app.callback(*nav_outputs, Input(ids.URL, "pathname"), Input(ids.URL, "search"))
+    def update_navigation(pathname, search):
+        lang = parse_query(search or "").lang
+        return [value for link in navigation.links(set(PAGES), pathname, search, lang)
+                for value in link]
+
+    @app.callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.URL, "search"))
+    def update_exports(search):
+        return export_links(search, parse_query(search or "").lang)
 
     for page in PAGES.values():
         page.register(app, store)
+    register_exports(app.server, store)
     return app
+
+
+def next_view(context, trigger, values: list) -> tuple[View, bool]:
+    """The view to show after `trigger` changed, and whether the controls must follow it
+    (not when a control changed it: rewriting that control would move its caret)."""
+    if trigger in (None, ids.URL):
+        return context.view, True
+    if trigger == ids.RESET:
+        return reset_view(context.view), True
+    default = context.loaded.plan.status_date() if context.loaded else None
+    view = view_from_controls(context.view, values, default)
+    if isinstance(trigger, dict):  # a button of a group (preset, colouring, « seulement »)
+        view = view_after_choice(view, trigger["type"], trigger["value"])
+    return view, False
+
+
+def view_notice(context, trigger, lang: str, values: list) -> str:
+    """The discreet line about what the URL (or the date field) asked and could not have."""
+    notes = []
+    if trigger in (None, ids.URL) and context.view.notices:
+        names = ", ".join(f"« {name} »" if lang == "fr" else f"“{name}”"
+                          for name in dict.fromkeys(context.view.notices))
+        notes.append(label("view_ignored", lang, names=names))
+    typed = dict(zip((control for control, _prop in CONTROLS), values)).get(ids.STATUS_DATE)
+    if trigger == ids.STATUS_DATE and (typed or "").strip() and read_date(typed) is None:
+        notes.append(label("date_unreadable", lang, text=typed.strip()))
+    if not context.version_found:
+        notes.append(label("version_unknown", lang, version=context.view.version))
+    return " ".join(notes)
+
+
+def decode_upload(contents: str, filename: str | None) -> bytes:
+    """The bytes of dcc.Upload's `data:…;base64,…` contents."""
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError) as error:
+        raise UnreadableFile("file_not_spreadsheet", name=filename or "") from error
+
+
+def unusable_upload(loaded, name: str, lang: str) -> str | None:
+    """Why an uploaded workbook is not shown when no action could be read from it (its
+    first errors), or None when it has actions to draw."""
+    if len(loaded.plan.actions):
+        return None
+    reasons = " ".join(problem.message(lang) for problem in loaded.errors[:3])
+    return label("upload_unusable", lang, name=name, reasons=reasons).strip()
+
+
+def uploaded_view(view: View, version: str) -> View:
+    """After an upload: the new plan, same language, zoom and colours; its own filters."""
+    return View(version=version[:12], lang=view.lang, zoom=view.zoom, color_by=view.color_by)
 
 
 def check(path: str, as_json: bool, lang: str) -> int:

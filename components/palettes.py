@@ -22,6 +22,8 @@ MILESTONE_STYLES = {  # state -> (symbol, colour): shape and colour, never colou
 }
 AXIS_DEFAULT_COLORS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2",
                        "#9D755D", "#EECA3B")
+OUTSIDE_BAND_COLOR = "#9A9A9A"  # « Hors stratégie »: no axis, no axis colour
+PROGRESS_COLOR = "rgba(0,0,0,0.45)"  # the part done, darker inside any bar colour
 STATUS_DATE_COLOR = "#C8102E"
 TERM_COLOR = "#333333"
 

@@ -1,44 +1,78 @@
 """The timeline: strategy bands, plan Gantt bars, milestones, terms and the status date.
 
 A pure function of (plan, view, status date): no Dash, no file. Bars are `go.Bar` with a
-date `base` and a length in milliseconds (what plotly.express.timeline does), rows are
-numeric positions labelled with titles, so two actions may share a title. The part of a bar
-or band past the end of the current term is a separate, hatched segment: hatching whole
+`YYYY-MM-DD` `base` and a length in milliseconds (what plotly.express.timeline does), rows
+are numeric positions labelled with titles, so two actions may share a title. The part of a
+bar or band past the end of the current term is a separate, hatched segment: hatching whole
 bars would mark what lies inside the term, and hatching every bar slows drawing 2–4×.
+
+Built for thousands of actions (bench/bench_timeline.py): one trace per colour group, never
+per bar; every per-action text is computed column-wise (dates through a month table, money
+and shares once per distinct value); hover text lives once in the trace's `hovertemplate`
+with short `customdata` per bar (the action id first, for clicks); the progress fill skips
+hover (the bar under it answers); the figure is assembled without Plotly's per-array
+validation, which the data built here does not need (a test checks the result validates).
+
+Readable at scale: text is 12 px or more; rows keep a fixed pitch (15–24 px), so the
+figure grows with the rows and the page scrolls; past one screen, the years are repeated
+under the chart. The example plan (47 rows) fits a 1920×1080 projector with the page's
+header, filter bar and key figures.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
+import threading
+import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import get_month_names
+from babel.numbers import get_group_symbol
 
-from components.i18n import (STATUS_LABELS, WEATHER_LABELS, format_day, format_money,
-                             format_share, label)
+from components.i18n import (LOCALES, STATUS_LABELS, WEATHER_LABELS, format_day, format_share,
+                             label)
 from components.palettes import (AXIS_DEFAULT_COLORS, CATEGORY_COLORS, MILESTONE_STYLES,
-                                 OTHERS_COLOR, STATUS_COLORS, STATUS_DATE_COLOR, TERM_COLOR,
-                                 WEATHER_COLORS, with_alpha)
-from model.derive import milestone_states, term_end
+                                 OTHERS_COLOR, OUTSIDE_BAND_COLOR, PROGRESS_COLOR, STATUS_COLORS,
+                                 STATUS_DATE_COLOR, TERM_COLOR, WEATHER_COLORS, with_alpha)
+from model.derive import milestone_states
+from model.terms import current_term
 from model.filters import OUTSIDE, visible_actions, visible_range
 from model.plan import Plan
 from model.view import View
 from model.vocab import STATUSES, WEATHERS
 
-ROW_PX = 20  # pixels per row: keeps 12 px labels legible and the example on one screen
+ROW_PX_MIN = 15  # 12 px labels stay apart; the example plan's 47 rows fit a projector
+ROW_PX_MAX = 24  # a small plan gets taller rows, not a taller figure
+PLOT_PX = 705  # plot height aimed at: 1080 px minus header, filters, key figures, margins
+MARGIN_TOP = 46  # term labels above the year labels
+MARGIN_BOTTOM = 10
+MARGIN_BOTTOM_TALL = 34  # years repeated under the chart
+TALL_ROWS = 60  # past about one screen of rows, the years are repeated at the bottom
 BAR_WIDTH = 0.62
-PROGRESS_WIDTH = 0.24
+PROGRESS_SHARE = 0.26  # the part done: a line about a quarter of a row thick
 MS_PER_DAY = 86_400_000
-HATCH = {"shape": "/", "size": 7, "solidity": 0.35}
+HATCH = {"shape": "/", "size": 7, "solidity": 0.35, "fillmode": "overlay"}  # over the colour
+BAR_HATCH = {**HATCH, "size": 5, "solidity": 0.45, "fgcolor": "#FFFFFF"}  # finer: bars are thin
 LABEL_CHARS = 48
+LEGEND_CHARS = 30
+TICK_GAP_PX = 10  # between a row label and the plot
+LEGEND_SYMBOL_PX = 64  # a legend entry's symbol, gaps and the legend's padding
+DRAWN_COLUMNS = ("id", "axis_id", "title", "owner", "service", "start", "end", "status",
+                 "progress", "weather", "budget", "row")  # what the figure reads
+COMPACT_BYTES = 16_000_000  # at most this much memory for one fixed-width text array
+MIN_FONT_PX = 12
+FONT = "Marianne, Arial, sans-serif"
 
 
 @dataclass(frozen=True)
 class Rows:
     """Where each band and action sits on the y axis."""
-    actions: pd.DataFrame  # the visible actions, ordered, with a `y` column and `axis_title`
+    actions: pd.DataFrame  # the visible actions, ordered, with `y`, `axis_title` and `band`
     bands: pd.DataFrame  # one row per band: axis_id, title, start, end, color, y, height
     tick_values: list[float]
     tick_labels: list[str]
@@ -46,15 +80,206 @@ class Rows:
 
 def escape(text: object) -> str:
     """User text for Plotly's pseudo-HTML: `<b>x</b>` must show literally."""
-    return html.escape(str(text), quote=False) if text is not None and text is not pd.NA else ""
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    text = str(text)
+    if "&" in text or "<" in text or ">" in text:
+        return html.escape(text, quote=False)
+    return text
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+def _escaped(values: pd.Series | list) -> np.ndarray:
+    """`escape` of a text column (missing -> ""), in one pass when nothing needs escaping."""
+    texts = (values.fillna("").to_numpy(object) if isinstance(values, pd.Series)
+             else np.array(values, dtype=object))
+    try:
+        joined = "".join(texts)
+    except TypeError:  # not all text: escape each value
+        joined = "&"
+    if not ("&" in joined or "<" in joined or ">" in joined):
+        return texts
+    return np.array([escape(value) for value in texts], dtype=object)
 
 
-def layout_rows(plan: Plan, actions: pd.DataFrame, view: View, lang: str) -> Rows:
-    """Group the visible actions under their axis's band, in the workbook's order."""
+def _strings(values: np.ndarray) -> np.ndarray:
+    """Text as a fixed-width numpy array when it stays small: Plotly deep-copies a figure's
+    arrays twice on the way to the browser, a memory copy for these, one Python call per
+    cell for an object array."""
+    if values.size == 0:
+        return values
+    width = max(map(len, values.ravel()))
+    if values.size * max(width, 1) * 4 > COMPACT_BYTES:
+        return values
+    return values.astype(f"<U{max(width, 1)}")
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --- Text widths ---------------------------------------------------------------------------
+
+# Advance widths of Arial (and its metric twin Liberation Sans) in 1/1000 em, from its AFM;
+# letters with accents take their base letter's width; anything else counts as a wide
+# letter. Used to give Plotly the margins its labels need: when Plotly has to widen a
+# margin itself (automargin, or a legend outside the plot), it draws the figure twice.
+_ARIAL = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+    "abcdefghijklmnopqrstuvwxyz{|}~",
+    (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+     *(556,) * 10, 278, 278, 584, 584, 584, 556, 1015,
+     667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778,
+     722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333,
+     556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556,
+     333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)))
+_WIDE = 722
+_SAFETY = 1.12  # Marianne, when installed, sets a little wider than Arial
+
+
+def text_px(text: str, bold: bool = False, size: float = 12) -> float:
+    """About how many pixels `text` takes at `size` px (an upper estimate)."""
+    units = 0
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            continue
+        units += _ARIAL.get(char, _WIDE)
+    return units * size / 1000 * _SAFETY * (1.1 if bold else 1.0)
+
+
+def _plain(label_text: str) -> tuple[str, bool]:
+    """A tick label without its markup, and whether it is bold; entities count as one."""
+    bold = label_text.startswith("<b>")
+    text = label_text.removeprefix("<b>").removesuffix("</b>")
+    return html.unescape(text), bold
+
+
+# --- French (or English) text, column-wise ------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _month_names(lang: str) -> tuple[str, ...]:
+    """Month names as `format_day` writes them (`d MMMM y`): index 1 is January."""
+    names = get_month_names("wide", context="format", locale=LOCALES.get(lang, "fr_FR"))
+    return ("",) + tuple(names[month] for month in range(1, 13))
+
+
+def format_days(days: pd.Series, lang: str) -> np.ndarray:
+    """`format_day` of every date of a column (`15 mars 2026`), computed once per distinct
+    date: Babel takes about 0.3 ms a call, too slow for 10,000 actions (tests check that
+    both agree)."""
+    codes, uniques = pd.factorize(days.to_numpy("datetime64[D]"))
+    months = _month_names(lang)
+    day_month = uniques.astype("datetime64[M]")
+    years = (uniques.astype("datetime64[Y]").astype(np.int64) + 1970).tolist()
+    numbers = (day_month.astype(np.int64) % 12 + 1).tolist()
+    day_numbers = ((uniques - day_month).astype(np.int64) + 1).tolist()
+    texts = np.array([f"{d} {months[m]} {y}" for d, m, y in zip(day_numbers, numbers, years)]
+                     + [""], dtype=object)
+    return texts[codes]  # code -1 (missing) takes the trailing ""
+
+
+def format_amounts(amounts: pd.Series, lang: str) -> np.ndarray:
+    """`format_money` of a column (`1 250 000 €` / `€1,250,000`), missing -> ""."""
+    group = _group_symbol(lang)
+    codes, uniques = pd.factorize(amounts)
+    texts = []
+    for amount in uniques:
+        number = f"{round(float(amount)):,}".replace(",", group)
+        texts.append(f"{number} €" if lang == "fr" else f"€{number}")
+    return np.array(texts + [""], dtype=object)[codes]
+
+
+@lru_cache(maxsize=None)
+def _group_symbol(lang: str) -> str:
+    return get_group_symbol(LOCALES.get(lang, "fr_FR"))
+
+
+def format_shares(shares: pd.Series, lang: str) -> np.ndarray:
+    """`format_share` of a column (`45 %`), once per distinct value, missing -> ""."""
+    codes, uniques = pd.factorize(shares)
+    texts = [_share(float(share), lang) for share in uniques]
+    return np.array(texts + [""], dtype=object)[codes]
+
+
+@lru_cache(maxsize=4096)
+def _share(share: float, lang: str) -> str:
+    return format_share(share, lang)  # progress values repeat from one view to the next
+
+
+def _labels(codes: pd.Series, names: dict) -> np.ndarray:
+    """Our own labels of coded values (status, météo); missing -> the `None` label."""
+    values = codes.to_numpy(object)
+    return np.array([names.get(None if value is pd.NA or value is None else value,
+                               names[None]) for value in values], dtype=object)
+
+
+# --- What users read of a plan, once per plan and language -------------------------------
+
+_TEXT_CACHE: OrderedDict = OrderedDict()  # (version, lang) -> (actions, milestones, texts)
+_TEXT_LOCK = threading.Lock()
+TEXT_CACHE_PLANS = 8
+
+
+def plan_texts(plan: Plan, lang: str) -> dict[str, np.ndarray]:
+    """Every action's and milestone's hover text and row label, in the plan's row order.
+
+    They do not depend on the view: a filter change then only picks rows (the filter
+    callback's budget is 100 ms at 2,000 actions). Kept for the last few plans, keyed by
+    version and checked against the plan's own frames, so a new plan never reads stale
+    text."""
+    key = (plan.version, lang)
+    with _TEXT_LOCK:
+        cached = _TEXT_CACHE.get(key)
+        if cached and cached[0] is plan.actions and cached[1] is plan.milestones:
+            _TEXT_CACHE.move_to_end(key)
+            return cached[2]
+    actions, milestones = plan.actions, plan.milestones
+    starts, ends = format_days(actions["start"], lang), format_days(actions["end"], lang)
+    texts = {
+        "id": _escaped(actions["id"]),
+        "title": _escaped(actions["title"]),
+        "owner": _escaped(actions["owner"]),
+        "service": _escaped(actions["service"]),
+        "dates": np.array([f"{s} – {e}" for s, e in zip(starts, ends)], dtype=object),
+        "status": _labels(actions["status"], STATUS_LABELS[lang]),
+        "progress": format_shares(actions["progress"], lang),
+        "weather": _labels(actions["weather"], WEATHER_LABELS[lang]),
+        "budget": format_amounts(actions["budget"], lang),
+        "row_label": _escaped([_short(title) for title in
+                               actions["title"].fillna("").to_numpy(object)]),
+        "milestone_title": _escaped(milestones["title"]),
+        "milestone_day": format_days(milestones["planned"], lang),
+    }
+    texts = {name: _strings(values) for name, values in texts.items()}
+    # Where each milestone's action sits in the plan (-1: none), and its date in ms.
+    first: dict = {}
+    for position, action_id in enumerate(actions["id"].to_numpy(object)):
+        first.setdefault(action_id, position)
+    texts["milestone_action"] = np.array(
+        [first.get(action_id, -1) for action_id in milestones["action_id"].to_numpy(object)],
+        dtype=np.int64)
+    texts["milestone_ms"] = np.where(milestones["planned"].notna().to_numpy(bool),
+                                     _epoch_ms(_seconds(milestones["planned"])), np.nan)
+    texts["milestone_states"] = {}  # status date -> state of every milestone
+    with _TEXT_LOCK:
+        _TEXT_CACHE[key] = (actions, milestones, texts)
+        while len(_TEXT_CACHE) > TEXT_CACHE_PLANS:
+            _TEXT_CACHE.popitem(last=False)
+    return texts
+
+
+def _positions(frame: pd.DataFrame, subset: pd.DataFrame) -> np.ndarray:
+    """Where the rows of `subset` sit in `frame` (its index is unique: loaders number rows)."""
+    if not frame.index.is_unique:
+        raise ValueError("a plan's frames need a unique index")
+    return frame.index.get_indexer(subset.index)
+
+
+# --- Rows ----------------------------------------------------------------------------------
+
+def layout_rows(plan: Plan, actions: pd.DataFrame, view: View, lang: str,
+                texts: dict[str, np.ndarray] | None = None) -> Rows:
+    """Group the visible actions under their axis's band, in the workbook's order; within a
+    band, by start, end, then workbook row. A band title row heads each band."""
     axes = plan.axes
     if view.axes:
         axes = axes[axes["id"].isin(view.axes)]
@@ -62,38 +287,56 @@ def layout_rows(plan: Plan, actions: pd.DataFrame, view: View, lang: str) -> Row
                     or view.text or view.late_only or view.past_term_only)
     if filtered:
         axes = axes[axes["id"].isin(actions["axis_id"].dropna())]
-    known = actions["axis_id"].isin(axes["id"]).fillna(False).astype(bool)
-    outside = actions[~known]
-    groups = [(axis.id, axis.title, axis.start, axis.end,
-               axis.color if isinstance(axis.color, str) else
-               AXIS_DEFAULT_COLORS[position % len(AXIS_DEFAULT_COLORS)])
-              for position, axis in enumerate(axes.itertuples())]
-    if not outside.empty:
-        groups.append((OUTSIDE, label("outside_strategy", lang), outside["start"].min(),
-                       outside["end"].max(), "#9A9A9A"))
-    ordered = actions[known].sort_values(["start", "end", "row"], kind="stable")
-    by_axis = {axis_id: frame for axis_id, frame in ordered.groupby("axis_id", sort=False)}
-    if not outside.empty:
-        by_axis[OUTSIDE] = outside.sort_values(["start", "end", "row"], kind="stable")
-    pieces, bands, tick_values, tick_labels = [], [], [], []
-    y = 0
-    for axis_id, title, start, end, color in groups:
-        members = by_axis.get(axis_id, actions.iloc[0:0])
-        top = y
-        tick_values.append(y)
-        tick_labels.append(f"<b>{escape(_short(title))}</b>")
-        positions = np.arange(y + 1, y + 1 + len(members))
-        pieces.append(members.assign(y=positions, axis_title=title))
-        tick_values.extend(positions.tolist())
-        tick_labels.extend(escape(_short(t)) for t in members["title"])
-        y += 1 + len(members)
-        bands.append({"axis_id": axis_id, "title": title, "start": start, "end": end,
-                      "color": color, "y": (top + y - 1) / 2, "height": y - top - 0.1})
-    placed = pd.concat(pieces) if pieces else actions.assign(y=[], axis_title=[])
+    groups, band_of = [], {}
+    for position, axis in enumerate(axes.itertuples()):
+        band_of.setdefault(axis.id, len(groups))  # a repeated id keeps its first band
+        groups.append((axis.id, axis.title, axis.start, axis.end,
+                       axis.color if isinstance(axis.color, str) else
+                       AXIS_DEFAULT_COLORS[position % len(AXIS_DEFAULT_COLORS)]))
+    band = np.array([band_of.get(axis_id, -1) if isinstance(axis_id, str) else -1
+                     for axis_id in actions["axis_id"].to_numpy(object)], dtype=np.int64)
+    outside = band < 0
+    if outside.any():
+        groups.append((OUTSIDE, label("outside_strategy", lang),
+                       actions["start"][outside].min(), actions["end"][outside].max(),
+                       OUTSIDE_BAND_COLOR))
+        band[outside] = len(groups) - 1
+    order = np.lexsort((actions["row"].fillna(0).to_numpy(np.int64),
+                        actions["end"].to_numpy("datetime64[s]").astype(np.int64),
+                        actions["start"].to_numpy("datetime64[s]").astype(np.int64), band))
+    band = band[order]
+    counts = np.bincount(band, minlength=len(groups))
+    firsts = np.cumsum(counts) - counts
+    tops = firsts + np.arange(len(groups))  # each band's title row
+    y = tops[band] + 1 + (np.arange(len(band)) - firsts[band])
+    titles = np.array([title for _id, title, *_rest in groups], dtype=object)
+    placed = actions.iloc[order].assign(y=y, axis_title=titles[band] if len(band) else [],
+                                        band=band)
+    row_count = len(band) + len(groups)
+    tick_labels = np.empty(row_count, dtype=object)
+    tick_labels[tops] = [f"<b>{escape(_short(title))}</b>" for title in titles]
+    texts = plan_texts(plan, lang) if texts is None else texts
+    tick_labels[y] = texts["row_label"][_positions(plan.actions, placed)]
+    bands = [{"axis_id": axis_id, "title": title, "start": start, "end": end, "color": color,
+              "y": top + count / 2, "height": count + 0.9}
+             for (axis_id, title, start, end, color), top, count in zip(groups, tops, counts)]
     band_frame = pd.DataFrame(bands, columns=["axis_id", "title", "start", "end", "color", "y",
                                               "height"])
-    return Rows(placed, band_frame, tick_values, tick_labels)
+    return Rows(placed, band_frame, list(range(row_count)), tick_labels.tolist())
 
+
+def row_px(row_count: int) -> int:
+    """Pixels per row: as tall as fits the projector's plot height, within 15–24 px."""
+    return int(min(ROW_PX_MAX, max(ROW_PX_MIN, PLOT_PX // max(row_count, 1))))
+
+
+def figure_height(row_count: int) -> int:
+    """The figure's height in pixels for `row_count` rows (bands' title rows included)."""
+    bottom = MARGIN_BOTTOM_TALL if row_count > TALL_ROWS else MARGIN_BOTTOM
+    return MARGIN_TOP + max(row_count, 1) * row_px(row_count) + bottom
+
+
+# --- Traces --------------------------------------------------------------------------------
 
 def _color_groups(actions: pd.DataFrame, color_by: str, lang: str):
     """(legend name, colour, mask) per colour group, in legend order."""
@@ -101,184 +344,212 @@ def _color_groups(actions: pd.DataFrame, color_by: str, lang: str):
         column, codes, colors, names = (
             ("status", STATUSES, STATUS_COLORS, STATUS_LABELS[lang]) if color_by == "statut"
             else ("weather", WEATHERS, WEATHER_COLORS, WEATHER_LABELS[lang]))
-        values = actions[column]
+        values = actions[column].fillna("").to_numpy(object)
+        known = np.zeros(len(values), bool)
         for code in codes:
-            mask = (values == code).fillna(False).to_numpy(bool)
+            mask = values == code
+            known |= mask
             if mask.any():
                 yield names[code], colors[code], mask
-        mask = values.isna().to_numpy(bool)
-        if mask.any():
-            yield names[None], colors[None], mask
+        if not known.all():  # no value (or one Horizon does not know)
+            yield names[None], colors[None], ~known
         return
     column = "service" if color_by == "service" else "owner"
-    values = actions[column].fillna(label("unknown", lang))
-    top = values.value_counts().index[:len(CATEGORY_COLORS)]
-    for name, color in zip(sorted(top), CATEGORY_COLORS):
-        yield name, color, (values == name).to_numpy(bool)
-    rest = (~values.isin(top)).to_numpy(bool)
+    codes, uniques = pd.factorize(actions[column].fillna(label("unknown", lang)))
+    counts = np.bincount(codes, minlength=len(uniques))
+    top = np.argsort(-counts, kind="stable")[:len(CATEGORY_COLORS)]  # ties: first seen
+    for code, color in zip(sorted(top, key=lambda code: uniques[code]), CATEGORY_COLORS):
+        yield uniques[code], color, codes == code
+    rest = ~np.isin(codes, top)
     if rest.any():
         yield label("others", lang), OTHERS_COLOR, rest
 
 
-def _ms(start: pd.Series, end_exclusive: pd.Series) -> np.ndarray:
-    return ((end_exclusive - start) / pd.Timedelta(milliseconds=1)).to_numpy(float)
+def _days_ms(start: np.ndarray, end_exclusive: np.ndarray) -> np.ndarray:
+    """Lengths in milliseconds (float: Plotly sends float64 as compact base64)."""
+    return (end_exclusive - start).astype("timedelta64[ms]").astype(np.float64)
 
 
-def _iso(days: pd.Series) -> np.ndarray:
-    return days.dt.strftime("%Y-%m-%d").to_numpy(object)
+def _iso(days: np.ndarray) -> np.ndarray:
+    """`YYYY-MM-DD` strings: shorter than datetimes in the JSON, and exact."""
+    return days.astype("datetime64[D]").astype(str)
 
 
-def _split(start: pd.Series, end_exclusive: pd.Series, cut: pd.Timestamp | None):
-    """Inside-term (start, end) and past-term (start, end, mask) segments of each span."""
+def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.ndarray],
+           lang: str) -> tuple[np.ndarray, str]:
+    """customdata (action id first, for clicks; then the title, for the past-term part's
+    hover) and the hover template."""
+    axis_codes, axis_titles = pd.factorize(actions["axis_title"])
+    axes = _strings(np.array([escape(title) for title in axis_titles] + [""],
+                             dtype=object))[axis_codes]
+    columns = [(name, texts[name][positions]) for name in ("id", "title")] + [
+        ("axis", axes)] + [(name, texts[name][positions]) for name in
+                          ("owner", "service", "dates", "status", "progress", "weather",
+                           "budget")]
+    itemsize = max(values.dtype.itemsize for _name, values in columns)
+    compact = all(values.dtype.kind == "U" for _name, values in columns) and \
+        len(actions) * len(columns) * itemsize <= COMPACT_BYTES  # else one long text
+    custom = np.empty((len(actions), len(columns)),  # would widen every cell
+                      dtype=f"<U{itemsize // 4}" if compact else object)
+    for index, (_name, values) in enumerate(columns):
+        custom[:, index] = values
+    colon = " : " if lang == "fr" else ": "
+    lines = []
+    for index, (name, _values) in enumerate(columns):
+        if name == "title":
+            lines.append(f"<b>%{{customdata[{index}]}}</b>")
+        elif name != "id":
+            lines.append(f"{label(name, lang)}{colon}%{{customdata[{index}]}}")
+    return custom, "<br>".join(lines) + "<extra></extra>"
+
+
+def _split(start: np.ndarray, end_exclusive: np.ndarray, cut: pd.Timestamp | None):
+    """(inside mask, inside end, crossing mask, past start) of spans cut at the term's end."""
     if cut is None:
-        return (start, end_exclusive), None
-    inside_end = end_exclusive.where(end_exclusive <= cut, cut)
-    crossing = (end_exclusive > cut).to_numpy(bool)
-    past_start = start.where(start >= cut, cut)
-    inside = (start < cut).to_numpy(bool)
-    return (start[inside], inside_end[inside]), (past_start[crossing], end_exclusive[crossing],
-                                                  inside, crossing)
+        inside = np.ones(len(start), bool)
+        return inside, end_exclusive, ~inside, start
+    cut64 = np.datetime64(cut.to_datetime64(), "s")
+    inside = start < cut64
+    crossing = end_exclusive > cut64
+    return inside, np.minimum(end_exclusive, cut64), crossing, np.maximum(start, cut64)
 
 
-def _hover_data(actions: pd.DataFrame, lang: str) -> tuple[np.ndarray, str]:
-    status = actions["status"].map(lambda code: STATUS_LABELS[lang].get(code, ""),
-                                   na_action=None)
-    weather = actions["weather"].map(lambda code: WEATHER_LABELS[lang].get(code, ""),
-                                     na_action=None)
-    dates = [f"{format_day(s, lang)} – {format_day(e, lang)}"
-             for s, e in zip(actions["start"].dt.date, actions["end"].dt.date)]
-    custom = np.column_stack([
-        actions["id"].map(escape).to_numpy(object),
-        actions["title"].map(escape).to_numpy(object),
-        actions["axis_title"].map(escape).to_numpy(object),
-        actions["owner"].map(escape).to_numpy(object),
-        actions["service"].map(escape).to_numpy(object),
-        np.array(dates, dtype=object),
-        status.to_numpy(object),
-        actions["progress"].map(lambda p: format_share(p, lang) if pd.notna(p) else "",
-                                na_action=None).to_numpy(object),
-        weather.to_numpy(object),
-        actions["budget"].map(lambda b: format_money(b, lang) if pd.notna(b) else "",
-                              na_action=None).to_numpy(object),
-    ]) if len(actions) else np.empty((0, 10), dtype=object)
-    template = ("<b>%{customdata[1]}</b><br>"
-                + f"{label('axis', lang)} : %{{customdata[2]}}<br>"
-                + f"{label('owner', lang)} : %{{customdata[3]}}<br>"
-                + f"{label('service', lang)} : %{{customdata[4]}}<br>"
-                + f"{label('dates', lang)} : %{{customdata[5]}}<br>"
-                + f"{label('status', lang)} : %{{customdata[6]}}<br>"
-                + f"{label('progress', lang)} : %{{customdata[7]}}<br>"
-                + f"{label('weather', lang)} : %{{customdata[8]}}<br>"
-                + f"{label('budget', lang)} : %{{customdata[9]}}<extra></extra>")
-    if lang == "en":
-        template = template.replace(" : ", ": ")
-    return custom, template
+def _seconds(series: pd.Series) -> np.ndarray:
+    return series.to_numpy("datetime64[s]")
 
 
 def _band_traces(bands: pd.DataFrame, cut: pd.Timestamp | None, lang: str) -> list[dict]:
     if bands.empty:
         return []
-    end_exclusive = bands["end"] + pd.Timedelta(days=1)
-    (in_start, in_end), past = _split(bands["start"], end_exclusive, cut)
-    hover = [f"<b>{escape(t)}</b><br>{format_day(s, lang)} – {format_day(e, lang)}"
-             for t, s, e in zip(bands["title"], bands["start"].dt.date, bands["end"].dt.date)]
-    hover = np.array(hover, dtype=object)
+    start = _seconds(bands["start"])
+    end_exclusive = _seconds(bands["end"]) + np.timedelta64(1, "D")
+    inside, inside_end, crossing, past_start = _split(start, end_exclusive, cut)
+    starts, ends = format_days(bands["start"], lang), format_days(bands["end"], lang)
+    hover = np.array([f"<b>{escape(t)}</b><br>{s} – {e}"
+                      for t, s, e in zip(bands["title"], starts, ends)], dtype=object)
+    hover = _strings(hover)
+    colors = np.array([with_alpha(c, 0.14) for c in bands["color"]], dtype=object)
+    y, height = bands["y"].to_numpy(float), bands["height"].to_numpy(float)
     common = {"type": "bar", "orientation": "h", "hovertemplate": "%{hovertext}<extra></extra>",
               "name": label("axis_band", lang), "legendgroup": "bands", "showlegend": False}
-    inside = bands.index.isin(in_start.index)
-    traces = [{**common, "base": _iso(in_start), "x": _ms(in_start, in_end),
-               "y": bands["y"].to_numpy()[inside], "width": bands["height"].to_numpy()[inside],
-               "hovertext": hover[inside],
-               "marker": {"color": [with_alpha(c, 0.14) for c in bands["color"][inside]],
-                          "line": {"width": 0}}}]
-    if past is not None and past[3].any():
-        past_start, past_end, _inside, crossing = past
-        traces.append({**common, "base": _iso(past_start), "x": _ms(past_start, past_end),
-                       "y": bands["y"].to_numpy()[crossing],
-                       "width": bands["height"].to_numpy()[crossing],
+    traces = [{**common, "base": _iso(start[inside]),
+               "x": _days_ms(start[inside], inside_end[inside]), "y": y[inside],
+               "width": height[inside], "hovertext": hover[inside],
+               "marker": {"color": colors[inside], "line": {"width": 0}}}]
+    if crossing.any():
+        traces.append({**common, "base": _iso(past_start[crossing]),
+                       "x": _days_ms(past_start[crossing], end_exclusive[crossing]),
+                       "y": y[crossing], "width": height[crossing],
                        "hovertext": hover[crossing],
-                       "marker": {"color": [with_alpha(c, 0.14) for c in
-                                            bands["color"][crossing]],
-                                  "line": {"width": 0},
+                       "marker": {"color": colors[crossing], "line": {"width": 0},
                                   "pattern": {**HATCH, "fgcolor": "rgba(60,60,60,0.45)"}}})
     return traces
 
 
-def _action_traces(actions: pd.DataFrame, cut, view: View, lang: str) -> list[dict]:
+def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cut,
+                   view: View, lang: str, pitch: int, term_label: str) -> list[dict]:
+    """The plan's bars: per colour group, one trace of bars and one of the parts past the
+    current term (hatched). Few traces with one colour each draw fastest: per-bar colours
+    draw 1.5× slower, a trace per axis and group 1.2×."""
     if actions.empty:
         return []
-    custom, template = _hover_data(actions, lang)
-    end_exclusive = actions["end"] + pd.Timedelta(days=1)
-    (in_start, in_end), past = _split(actions["start"], end_exclusive, cut)
-    inside_mask = actions.index.isin(in_start.index)
-    y = actions["y"].to_numpy()
+    custom, template = _hover(actions, positions, texts, lang)
+    start = _seconds(actions["start"])
+    end_exclusive = _seconds(actions["end"]) + np.timedelta64(1, "D")
+    inside, inside_end, crossing, past_start = _split(start, end_exclusive, cut)
+    base_inside, base_past = _iso(start), _iso(past_start)
+    length_inside = _days_ms(start, inside_end)
+    length_past = _days_ms(past_start, end_exclusive)
+    y = actions["y"].to_numpy(np.int64)
+    past_template = (f"<b>%{{customdata[1]}}</b><br>"
+                     f"{label('past_term_title', lang, term=term_label)}<extra></extra>")
     traces = []
-    hatched_legend = False
     for name, color, mask in _color_groups(actions, view.color_by, lang):
-        group = f"c-{name}"
-        chosen = mask & inside_mask
+        common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH,
+                  "legendgroup": f"c-{name}"}
+        legend_name = escape(_short(name, LEGEND_CHARS))
+        chosen = mask & inside
         if chosen.any():
-            traces.append({
-                "type": "bar", "orientation": "h", "name": name, "legendgroup": group,
-                "base": _iso(in_start[mask[inside_mask]]),
-                "x": _ms(in_start[mask[inside_mask]], in_end[mask[inside_mask]]),
-                "y": y[chosen], "width": BAR_WIDTH, "customdata": custom[chosen],
-                "hovertemplate": template, "marker": {"color": color, "line": {"width": 0}},
-            })
-        if past is not None:
-            past_start, past_end, _inside, crossing = past
-            chosen = mask & crossing
-            if chosen.any():
-                traces.append({
-                    "type": "bar", "orientation": "h", "name": label("past_term", lang),
-                    "legendgroup": group, "showlegend": False,
-                    "base": _iso(past_start[mask[crossing]]),
-                    "x": _ms(past_start[mask[crossing]], past_end[mask[crossing]]),
-                    "y": y[chosen], "width": BAR_WIDTH, "customdata": custom[chosen],
-                    "hovertemplate": template,
-                    "marker": {"color": with_alpha(color, 0.55), "line": {"width": 0},
-                               "pattern": {**HATCH, "fgcolor": "#FFFFFF"}},
-                })
-                hatched_legend = True
-    progress = actions["progress"].astype(float).fillna(0).to_numpy()
+            traces.append({**common, "name": legend_name, "base": base_inside[chosen],
+                           "x": length_inside[chosen], "y": y[chosen],
+                           "customdata": custom[chosen], "hovertemplate": template,
+                           "marker": {"color": color, "line": {"width": 0}}})
+        chosen = mask & crossing
+        if chosen.any():
+            # Its own hover says what the hatching means; [id, title] keeps clicks working.
+            # The legend entry is the group's plain trace, or this one when it has none.
+            traces.append({**common, "name": legend_name,
+                           "showlegend": not (mask & inside).any(),
+                           "base": base_past[chosen], "x": length_past[chosen],
+                           "y": y[chosen], "customdata": custom[chosen, :2],
+                           "hovertemplate": past_template,
+                           "marker": {"color": with_alpha(color, 0.55), "line": {"width": 0},
+                                      "pattern": BAR_HATCH}})
+    progress = actions["progress"].astype(float).fillna(0).clip(0, 1).to_numpy()
     shown = progress > 0
     if shown.any():
-        days = _ms(actions["start"], end_exclusive)
-        traces.append({
-            "type": "bar", "orientation": "h", "name": label("progress_done", lang),
-            "base": _iso(actions["start"][shown]), "x": (days * progress)[shown],
-            "y": y[shown], "width": PROGRESS_WIDTH, "customdata": custom[shown],
-            "hovertemplate": template, "marker": {"color": "rgba(0,0,0,0.45)",
-                                                  "line": {"width": 0}},
-        })
-    if hatched_legend:
+        traces.append(_progress_trace(start[shown], end_exclusive[shown], progress[shown],
+                                      y[shown], round(PROGRESS_SHARE * pitch, 1), lang))
+    if crossing.any():
         # One legend entry explains the hatching whatever the colour grouping.
         traces.append({"type": "bar", "orientation": "h", "name": label("past_term", lang),
                        "x": [None], "y": [None], "legendgroup": "past", "hoverinfo": "skip",
-                       "marker": {"color": "#FFFFFF", "line": {"color": "#555", "width": 1},
+                       "marker": {"color": "#FFFFFF", "line": {"color": "#555555", "width": 1},
                                   "pattern": {**HATCH, "fgcolor": "#555555"}}})
     return traces
 
 
-def _milestone_traces(plan: Plan, actions: pd.DataFrame, status_date: dt.date,
-                      lang: str) -> list[dict]:
-    milestones = plan.milestones
-    if milestones.empty or actions.empty:
+def _progress_trace(start: np.ndarray, end_exclusive: np.ndarray, progress: np.ndarray,
+                    y: np.ndarray, width_px: float, lang: str) -> dict:
+    """The part done, darker inside each bar, to the nearest day: one line trace whose
+    segments (separated by gaps) draw as a single SVG path, where one bar each cost as much
+    to draw as the plan's own bars. Its width is in pixels: rows have a fixed pitch. No
+    hover: the bar under it answers. x in milliseconds since 1970 (a date axis reads
+    numbers), gaps as NaN: compact base64 arrays."""
+    days = (end_exclusive - start).astype("timedelta64[D]").astype(np.int64)
+    done_end = start.astype("datetime64[D]") + np.round(days * progress).astype(
+        "timedelta64[D]")
+    x = np.full(3 * len(start), np.nan)
+    x[0::3] = _epoch_ms(start)
+    x[1::3] = _epoch_ms(done_end)
+    rows = np.full(3 * len(start), np.nan, dtype=np.float32)
+    rows[0::3] = rows[1::3] = y
+    return {"type": "scatter", "mode": "lines", "name": label("progress_done", lang),
+            "legendgroup": "progress", "x": x, "y": rows, "hoverinfo": "skip",
+            "connectgaps": False, "line": {"color": PROGRESS_COLOR, "width": width_px}}
+
+
+def _epoch_ms(moments: np.ndarray) -> np.ndarray:
+    return moments.astype("datetime64[ms]").astype(np.int64).astype(np.float64)
+
+
+def _milestone_traces(plan: Plan, actions: pd.DataFrame, positions: np.ndarray, texts: dict,
+                      status_date: dt.date, lang: str) -> list[dict]:
+    if plan.milestones.empty or actions.empty:
         return []
-    rows = actions.set_index("id")["y"]
-    milestones = milestones[milestones["action_id"].isin(rows.index)]
-    states = milestone_states(milestones, status_date)
+    row_of_action = np.full(len(plan.actions), -1, dtype=np.int64)
+    row_of_action[positions] = actions["y"].to_numpy(np.int64)
+    owner = texts["milestone_action"]
+    rows = np.where(owner >= 0, row_of_action[np.maximum(owner, 0)], -1)
+    keep = (rows >= 0) & ~np.isnan(texts["milestone_ms"])
+    if not keep.any():
+        return []
+    states = _milestone_states(plan, texts, status_date)[keep]
+    # Milliseconds since 1970, as a date axis reads numbers: 8 bytes a milestone in base64.
+    x, y = texts["milestone_ms"][keep], rows[keep]
+    titles, days = texts["milestone_title"][keep], texts["milestone_day"][keep]
+    colon = " : " if lang == "fr" else ": "
     traces = []
     for state, (symbol, color) in MILESTONE_STYLES.items():
-        chosen = milestones[(states == state).to_numpy(bool)]
-        if chosen.empty:
+        chosen = states == state
+        if not chosen.any():
             continue
-        text = [f"<b>{escape(t)}</b><br>{label('planned', lang)} : {format_day(d, lang)}"
-                for t, d in zip(chosen["title"], chosen["planned"].dt.date)]
+        name = label(f"milestone_{state}", lang)
         traces.append({
-            "type": "scatter", "mode": "markers", "name": label(f"milestone_{state}", lang),
-            "x": _iso(chosen["planned"]), "y": rows.loc[chosen["action_id"]].to_numpy(),
-            "hovertext": text, "hovertemplate": "%{hovertext}<extra></extra>",
+            "type": "scatter", "mode": "markers", "name": name, "x": x[chosen],
+            "y": y[chosen], "text": titles[chosen], "hovertext": days[chosen],
+            "hovertemplate": (f"<b>%{{text}}</b><br>{name}<br>"
+                              f"{label('planned', lang)}{colon}%{{hovertext}}<extra></extra>"),
             "marker": {"symbol": symbol, "color": color, "size": 10,
                        "line": {"width": 1.5, "color": color if symbol.endswith("open")
                                 else "#FFFFFF"}},
@@ -286,65 +557,156 @@ def _milestone_traces(plan: Plan, actions: pd.DataFrame, status_date: dt.date,
     return traces
 
 
-def _term_decorations(plan: Plan, status_date: dt.date, lang: str):
+# --- Terms, status date, axes --------------------------------------------------------------
+
+def _milestone_states(plan: Plan, texts: dict, status_date: dt.date) -> np.ndarray:
+    """`model.derive.milestone_states` of every milestone, once per status date."""
+    cache = texts["milestone_states"]
+    states = cache.get(status_date)
+    if states is None:
+        states = milestone_states(plan.milestones, status_date).to_numpy(object)
+        if len(cache) < 16:  # a few dates per plan; past that, compute each time
+            cache[status_date] = states
+    return states
+
+
+def _term_decorations(terms: pd.DataFrame, status_date: dt.date, lang: str, start: pd.Timestamp,
+                      end: pd.Timestamp):
+    """Term boundaries and labels, the status date's line and label.
+
+    Term labels sit above the year labels (in the top margin), centred on the visible part
+    of their term; the status date's label sits in the first row, a band's title row, which
+    holds no bar."""
     shapes, annotations = [], []
-    for term in plan.calendar.itertuples():
+    span = end - start
+    for term in terms.itertuples():
         for boundary, dash in ((term.start, "solid"), (term.end, "dot" if term.provisional
                                                         else "solid")):
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": boundary,
                            "x1": boundary, "y0": 0, "y1": 1,
                            "line": {"color": TERM_COLOR, "width": 1.5, "dash": dash}})
+        low, high = max(term.start, start), min(term.end, end)
+        if high <= low:
+            continue
         text = label("term", lang, label=escape(term.label))
         if term.provisional:
             text += " " + label("provisional", lang)
-        annotations.append({"xref": "x", "yref": "paper", "x": term.start + (term.end - term.start) / 2,
-                            "y": 1, "yanchor": "bottom", "showarrow": False, "text": text,
-                            "font": {"size": 12, "color": TERM_COLOR}})
+        annotations.append({"xref": "x", "yref": "paper", "x": low + (high - low) / 2,
+                            "y": 1, "yanchor": "bottom", "yshift": 20, "showarrow": False,
+                            "text": text, "font": {"size": 12, "color": TERM_COLOR}})
     day = pd.Timestamp(status_date)
     shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": day, "x1": day, "y0": 0,
                    "y1": 1, "line": {"color": STATUS_DATE_COLOR, "width": 2, "dash": "dash"}})
-    annotations.append({"xref": "x", "yref": "paper", "x": day, "y": 0, "yanchor": "top",
-                        "showarrow": False, "font": {"size": 12, "color": STATUS_DATE_COLOR},
+    right_side = span > pd.Timedelta(0) and (day - start) / span > 0.75
+    annotations.append({"xref": "x", "yref": "paper", "x": day, "y": 1, "yanchor": "top",
+                        "xanchor": "right" if right_side else "left",
+                        "xshift": -4 if right_side else 4, "showarrow": False,
+                        "bgcolor": "rgba(255,255,255,0.85)",
+                        "font": {"size": 12, "color": STATUS_DATE_COLOR},
                         "text": label("status_date", lang, date=format_day(status_date, lang))})
     # Shapes take one deduplicated list: adjacent terms share a boundary.
     unique = {(s["x0"], s["line"]["dash"], s["line"]["color"]): s for s in shapes}
     return list(unique.values()), annotations
 
 
+def _x_axis(start: pd.Timestamp, end: pd.Timestamp, side: str) -> dict:
+    """Years labelled (centred on their year), quarters as a lighter grid."""
+    return {"type": "date", "range": [start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")],
+            "dtick": "M12", "tick0": "2000-01-01", "tickformat": "%Y",
+            "ticklabelmode": "period", "showgrid": True, "gridcolor": "#D0D0D0",
+            "minor": {"dtick": "M3", "showgrid": True, "gridcolor": "#EFEFEF"},
+            "tickfont": {"size": 13}, "side": side}
+
+
+def _margins(tick_labels: list[str], traces: list[dict]) -> tuple[int, int]:
+    """Left and right margins that hold the row labels and the legend."""
+    # Widths grow with length: measuring the 40 longest labels is enough, and cheap.
+    longest = sorted(tick_labels, key=len)[-40:]
+    left = max((text_px(*_plain(text)) for text in longest), default=0)
+    names = [trace["name"] for trace in traces if trace.get("showlegend", True)
+             and trace.get("name")]
+    legend = max((text_px(html.unescape(name)) for name in names), default=0)
+    return int(left) + TICK_GAP_PX, (int(legend) + LEGEND_SYMBOL_PX if names else 10)
+
+
 def timeline_figure(plan: Plan, view: View, status_date: dt.date) -> go.Figure:
     """The whole picture for a view at a status date."""
     lang = view.lang
     actions = visible_actions(plan, view, status_date)
-    rows = layout_rows(plan, actions, view, lang)
-    cut = term_end(plan, status_date)
-    traces = (_band_traces(rows.bands, cut, lang)
-              + _action_traces(rows.actions, cut, view, lang)
-              + _milestone_traces(plan, rows.actions, status_date, lang))
-    shapes, annotations = _term_decorations(plan, status_date, lang)
+    actions = actions[[column for column in DRAWN_COLUMNS if column in actions]]
+    texts = plan_texts(plan, lang)
+    rows = layout_rows(plan, actions, view, lang, texts)
+    positions = _positions(plan.actions, rows.actions)
+    terms = plan.calendar  # built on each access: once here
+    term = current_term(terms, status_date)
+    cut = None if term is None else pd.Timestamp(term["end"])  # as model.derive.term_end
     start, end = visible_range(plan, view, status_date)
     row_count = max(len(rows.tick_values), 1)
+    term_label = escape(term["label"]) if term is not None else ""
+    traces = (_band_traces(rows.bands, cut, lang)
+              + _action_traces(rows.actions, positions, texts, cut, view, lang,
+                               row_px(row_count), term_label)
+              + _milestone_traces(plan, rows.actions, positions, texts, status_date, lang))
+    shapes, annotations = _term_decorations(terms, status_date, lang, start, end)
+    tall = row_count > TALL_ROWS
+    left, right = _margins(rows.tick_labels, traces)
     layout = {
+        # No template: every style is set here, and Plotly's default one weighs 8 kB.
+        "template": {},
         "barmode": "overlay",
-        "height": row_count * ROW_PX + 150,
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 60},
-        "font": {"size": 13, "family": "Marianne, Arial, sans-serif"},
+        "hovermode": "closest",
+        "height": figure_height(row_count),
+        "margin": {"l": left, "r": right, "t": MARGIN_TOP,
+                   "b": MARGIN_BOTTOM_TALL if tall else MARGIN_BOTTOM, "pad": 0},
+        "font": {"size": 13, "family": FONT, "color": "#1E1E1E"},
         "plot_bgcolor": "#FFFFFF",
         "paper_bgcolor": "#FFFFFF",
-        "xaxis": {"type": "date", "range": [start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")],
-                  "dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period",
-                  "showgrid": True, "gridcolor": "#D9D9D9",
-                  "minor": {"dtick": "M3", "showgrid": True, "gridcolor": "#F0F0F0"},
-                  "side": "top"},
+        "xaxis": _x_axis(start, end, "top"),
         "yaxis": {"tickmode": "array", "tickvals": rows.tick_values,
                   "ticktext": rows.tick_labels, "autorange": False,
                   "range": [row_count - 0.5, -0.5], "automargin": True,
-                  "tickfont": {"size": 12}, "fixedrange": True},
-        "legend": {"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0,
-                   "font": {"size": 12}},
+                  "tickfont": {"size": 12}, "fixedrange": True, "showgrid": False,
+                  "zeroline": False,
+                  # Plotly measures every label to hide those past the plot's edge (one
+                  # layout each): 10× slower drawing at 200 rows. The margin fits them.
+                  "ticklabeloverflow": "allow"},
+        # The legend is a key, not a control: what is shown follows the filters, which the
+        # URL holds; toggling traces would show a view no link reproduces.
+        "legend": {"orientation": "v", "x": 1, "xanchor": "left", "y": 1,
+                   "yanchor": "top", "font": {"size": 12}, "itemclick": False,
+                   "itemdoubleclick": False, "tracegroupgap": 4},
         "shapes": shapes,
         "annotations": annotations,
-        "hoverlabel": {"align": "left"},
+        "hoverlabel": {"align": "left", "font": {"size": 13}},
         # Zoom and pan survive filter changes, not a change of plan or zoom preset.
         "uirevision": f"{plan.version}-{view.zoom}-{view.start}-{view.end}",
     }
-    return go.Figure(data=traces, layout=layout)
+    if tall:
+        # Years under a long chart too: an empty trace puts the bottom axis in the picture.
+        layout["xaxis2"] = {**_x_axis(start, end, "bottom"), "matches": "x", "overlaying": "x",
+                            "anchor": "y", "showgrid": False, "minor": {"showgrid": False}}
+        traces.append({"type": "scatter", "mode": "markers", "x": [None], "y": [None],
+                       "xaxis": "x2", "showlegend": False, "hoverinfo": "skip"})
+    return _assemble(traces, layout)
+
+
+def _assemble(traces: list[dict], layout: dict) -> go.Figure:
+    """The figure, without Plotly's per-array validation and copies: the traces above are
+    built to Plotly's schema (a test validates whole figures), and the large arrays are set
+    after construction, which Plotly does not deep-copy (construction does: half the build
+    time at 10,000 actions)."""
+    light, heavy = [], []
+    for trace in traces:
+        arrays = {key: value for key, value in trace.items()
+                  if isinstance(value, np.ndarray) and value.size > 64}
+        light.append({key: value for key, value in trace.items() if key not in arrays})
+        heavy.append(arrays)
+    axis = layout["yaxis"]
+    ticks = {key: axis.pop(key) for key in ("tickvals", "ticktext")}
+    figure = go.Figure(data=light, layout=layout, _validate=False)
+    for trace, arrays in zip(figure.data, heavy):
+        for key, value in arrays.items():
+            trace[key] = value
+    figure.layout.yaxis.tickvals = np.asarray(ticks["tickvals"], dtype=np.int64)
+    figure.layout.yaxis.ticktext = _strings(np.array(ticks["ticktext"], dtype=object))
+    return figure

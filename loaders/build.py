@@ -2,6 +2,11 @@
 
 Every non-blank data row ends up either in the plan or in a Problem of severity "error";
 warnings keep the row. Row numbers are Excel's, because users quote the row they see.
+
+The loops below run once per row of plans of up to tens of thousands of rows, so they read
+a row's cells with one `itemgetter` call, parse only what is there, and remember the
+result of each distinct text (`_Reader`): a status column holds a handful of words, a date
+column a few dozen `T2 2026`. Frames are built column by column.
 """
 from __future__ import annotations
 
@@ -9,14 +14,20 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Callable, Iterator
 
-from loaders.columns import (ACTIONS, INDICATORS, MILESTONES, SETTING_KEYS, SETTINGS, STRATEGY,
-                             TERMS, Column, SheetSchema, match_column, match_sheet, normalise)
+import numpy as np
+import pandas as pd
+
+from loaders import values
+from loaders.cellref import column_letter
+from loaders.columns import (ACTIONS, SETTING_KEYS, SETTINGS, SheetSchema, match_column,
+                             match_sheet, normalise)
 from loaders.problems import Problem, ValueProblem
 from loaders.reading import RawSheet, RawWorkbook
-from loaders import values
 from model.plan import (ACTION_COLUMNS, AXIS_COLUMNS, INDICATOR_COLUMNS, MILESTONE_COLUMNS,
-                        TERM_COLUMNS, Plan, PlanSettings, typed_frame)
+                        TERM_COLUMNS, Plan, PlanSettings)
 
 HEADER_SEARCH_ROWS = 30  # a header may sit below a few title rows
 
@@ -35,12 +46,27 @@ class SheetReport:
                 "loaded": self.loaded, "rejected": self.rejected, "blank": self.blank}
 
 
+def _is_blank(cells: list) -> bool:
+    for cell in cells:
+        if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
+            continue
+        return False
+    return True
+
+
+def _text(value: object) -> str | None:
+    """`values.cell_text` with the common case (a str cell) first."""
+    if value.__class__ is str:
+        return value.strip() or None
+    return None if value is None else values.cell_text(value)
+
+
 @dataclass
 class Table:
     """One sheet once its header is found: the data rows and where each column sits."""
     sheet: RawSheet
     schema: SheetSchema
-    header_index: int  # index in sheet.rows of the header row
+    header_index: int  # index in sheet.rows of the header row (-1: no header)
     positions: dict[str, int]  # field -> column index
     headers: dict[str, str]  # field -> header as written (for problems)
     units: dict[str, str | None]
@@ -53,37 +79,64 @@ class Table:
     def excel_row(self, index: int) -> int:
         return self.sheet.first_row + index
 
-    def data_rows(self):
-        """(Excel row number, cells) of every non-blank row below the header; counts blanks."""
-        for index in range(self.header_index + 1, len(self.sheet.rows)):
-            cells = self.sheet.rows[index]
-            self.report.read += 1
+    def records(self, fields: tuple[str, ...], carried: tuple[str, ...] = ()
+                ) -> Iterator[tuple[int, tuple, tuple, list]]:
+        """(Excel row, cells of `fields`, cells of `carried`, all cells) of each non-blank
+        row below the header.
+
+        `fields` are the cells the row's checks read, `carried` those only kept (and
+        parsed column by column once the rows are known). A field the header lacks reads
+        None. Counts the rows read and the blank ones.
+        """
+        rows = self.sheet.rows
+        width = max(map(len, rows[self.header_index + 1:]), default=0)
+        # An absent field points past the row's end, where one None is appended.
+        get, get_carried = (_getter([self.positions.get(name, width) for name in names])
+                            for names in (fields, carried))
+        tail = [None]
+        report, first_row = self.report, self.sheet.first_row
+        report.read += len(rows) - self.header_index - 1
+        for index in range(self.header_index + 1, len(rows)):
+            cells = rows[index]
             if _is_blank(cells):
-                self.report.blank += 1
+                report.blank += 1
                 continue
-            yield self.excel_row(index), cells
+            if len(cells) == width:
+                cells = cells + tail
+            else:  # ragged rows (CSV)
+                cells = cells + [None] * (width + 1 - len(cells))
+            yield first_row + index, get(cells), get_carried(cells), cells
+
+    def extra(self, cells: list) -> dict[str, str]:
+        """The non-blank cells of the columns the contract does not know, in sheet order."""
+        return {header: text for position, header in self.extras.items()
+                if (text := _text(cells[position])) is not None}
 
 
-def _is_blank(cells: list) -> bool:
-    for cell in cells:
-        if cell is not None and cell != "" and not (isinstance(cell, str) and not cell.strip()):
-            return False
-    return True
-
-
-def _cell(cells: list, position: int | None):
-    if position is None or position >= len(cells):
-        return None
-    return cells[position]
+def _getter(positions: list[int]) -> Callable[[list], tuple]:
+    """The cells at `positions` of a row, as a tuple, in one call."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    if positions:  # itemgetter of one position returns the cell, not a tuple
+        position = positions[0]
+        return lambda cells: (cells[position],)
+    return lambda cells: ()
 
 
 def find_table(sheet: RawSheet, schema: SheetSchema) -> Table | None:
     """Locate the header row (the row naming most of the schema's columns) and map columns."""
-    best: tuple[int, int] | None = None  # (matches, index)
+    required = {column.field for column in schema.columns if column.required}
+    matches: dict[str, tuple] = {}  # a header seen twice is matched once
+
+    def match(cell: str) -> tuple:
+        if cell not in matches:
+            matches[cell] = match_column(schema, cell)
+        return matches[cell]
+
+    best: tuple[int, int] | None = None  # (score, index)
     for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        matched = {column.field for cell in cells if isinstance(cell, str) and cell.strip()
-                   for column in [match_column(schema, cell)[0]] if column}
-        required = {column.field for column in schema.columns if column.required}
+        matched = {column.field for cell in cells if cell.__class__ is str and cell.strip()
+                   for column in [match(cell)[0]] if column}
         score = len(matched) + len(matched & required)
         if matched & required and (best is None or score > best[0]):
             best = (score, index)
@@ -96,19 +149,89 @@ def find_table(sheet: RawSheet, schema: SheetSchema) -> Table | None:
         if not text:
             continue
         column, unit = match_column(schema, text)
-        if column is None:
-            extras[position] = text
-        elif column.field not in positions:
+        if column is not None and column.field not in positions:
             positions[column.field], headers[column.field] = position, text
             units[column.field] = unit
         else:
-            extras[position] = text
+            extras[position] = text  # kept, shown in the action's details
     return Table(sheet, schema, index, positions, headers, units, extras)
 
 
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "ligne"
+
+
+_MISS = object()
+
+
+class _Reader:
+    """One parser over one column: the result of each distinct text is computed once.
+
+    Returns the value or the ValueProblem (never raises it), so that a problem met on
+    thousands of rows is not raised thousands of times.
+    """
+
+    def __init__(self, parse: Callable, *args):
+        self.parse, self.args, self.memo = parse, args, {}
+
+    def __call__(self, value: object):
+        # Only texts are remembered, so a number never meets an equal text in the memo
+        # (and 1, 1.0 and True, equal in Python, are each parsed for what they are).
+        result = self.memo.get(value, _MISS)
+        if result is _MISS:
+            try:
+                result = self.parse(value, *self.args)
+            except ValueProblem as problem:
+                result = problem.with_traceback(None)  # kept: no frames kept alive with it
+            if value.__class__ is str:
+                self.memo[value] = result
+        return result
+
+    def column(self, cells) -> list:
+        """The parsed value (or ValueProblem) of each cell of a column."""
+        memo, parse, args, results = self.memo, self.parse, self.args, []
+        for value in cells:
+            result = memo.get(value, _MISS)
+            if result is _MISS:
+                try:
+                    result = parse(value, *args)
+                except ValueProblem as problem:
+                    result = problem.with_traceback(None)
+                if value.__class__ is str:
+                    memo[value] = result
+            results.append(result)
+        return results
+
+
+class _Dates:
+    """Date cells -> (day, precision); a start takes its period's first day, an end its last."""
+
+    def __init__(self, date1904: bool):
+        self.read = _Reader(lambda value: values.parse_date(value, date1904=date1904))
+
+    def __call__(self, value: object, name: str, errors: list, end: bool,
+                 required: bool) -> tuple[dt.date | None, str | None]:
+        if value.__class__ is dt.date and values.MIN_YEAR <= value.year <= values.MAX_YEAR:
+            return value, "day"  # most cells: an Excel date
+        period = None if value is None or value == "" else self.read(value)
+        if period is None:
+            if required:
+                errors.append((name, "date_missing", {}))
+            return None, None
+        if period.__class__ is ValueProblem:
+            errors.append((name, period.code, period.params))
+            return None, None
+        return (period.last if end else period.first), period.precision
+
+
+_DATE, _MIN_YEAR, _MAX_YEAR = dt.date, values.MIN_YEAR, values.MAX_YEAR
+
+
+def _texts(cells) -> list[str | None]:
+    """`_text` over a column."""
+    return [(value.strip() or None) if value.__class__ is str else _text(value)
+            for value in cells]
 
 
 class Builder:
@@ -118,7 +241,7 @@ class Builder:
         self.workbook = workbook
         self.problems: list[Problem] = list(workbook.problems)
         self.reports: list[SheetReport] = []
-        self.date1904 = getattr(workbook, "date1904", False)
+        self.dates = _Dates(getattr(workbook, "date1904", False))
 
     # --- problems -------------------------------------------------------------------
     def report(self, table: Table | None, row: int | None, field_name: str | None, code: str,
@@ -127,75 +250,84 @@ class Builder:
         self.problems.append(Problem(sheet or table.sheet.name, row, column, code, severity,
                                      params))
 
-    # --- typed values ---------------------------------------------------------------
-    def value(self, table: Table, row: int, cells: list, column_field: str, parse, *args):
-        """Parse one cell; on failure report it as a warning and return None."""
-        try:
-            return parse(_cell(cells, table.positions.get(column_field)), *args)
-        except ValueProblem as problem:
-            self.report(table, row, column_field, problem.code, "warning", **problem.params)
+    def warn(self, table: Table, row: int, field_name: str, result):
+        """A parsed cell: its value, or None after reporting its ValueProblem as a warning."""
+        if result.__class__ is ValueProblem:
+            self.report(table, row, field_name, result.code, "warning", **result.params)
             return None
+        return result
 
-    def text(self, table: Table, cells: list, column_field: str) -> str | None:
-        return values.cell_text(_cell(cells, table.positions.get(column_field)))
+    def parsed(self, table: Table, rows: list[int], field_name: str, cells, parse: Callable,
+               *args) -> list:
+        """A kept column parsed: values, None where a cell could not be read (a warning)."""
+        if field_name not in table.positions:
+            return [None] * len(rows)
+        results = _Reader(parse, *args).column(cells)
+        for index, result in enumerate(results):
+            if result.__class__ is ValueProblem:
+                results[index] = self.warn(table, rows[index], field_name, result)
+        return results
 
-    def date(self, table: Table, row: int, cells: list, column_field: str, *, required: bool,
-             end: bool, errors: list) -> dt.date | None:
-        """A date cell: its first day for a start, its last for an end; problems collected."""
-        raw = _cell(cells, table.positions.get(column_field))
-        try:
-            period = values.parse_date(raw, date1904=self.date1904)
-        except ValueProblem as problem:
-            errors.append((column_field, problem.code, problem.params))
-            return None
-        if period is None:
-            if required:
-                errors.append((column_field, "date_missing", {}))
-            return None
-        return period.last if end else period.first
-
-    def reject(self, table: Table, row: int, errors: list) -> bool:
-        """Report a row's errors; True when the row must be dropped."""
+    def reject(self, table: Table, row: int, errors: list) -> None:
+        """Report the errors of a row that is dropped."""
         for column_field, code, params in errors:
             self.report(table, row, column_field, code, "error", **params)
-        if errors:
-            table.report.rejected += 1
-        return bool(errors)
+        table.report.rejected += 1
 
-    def identify(self, table: Table, row: int, cells: list, title: str, seen: dict,
-                 errors: list) -> str:
-        """The row's id, or one generated from its title (with a warning); duplicates rejected."""
-        identifier = self.text(table, cells, "id")
+    def identify(self, raw_id: object, title: str | None, seen: dict, errors: list
+                 ) -> str | None:
+        """The row's id, or one generated from its title; duplicates are errors.
+
+        The id_generated warning is left to `generated`, once the row is known to load.
+        """
+        identifier = _text(raw_id)
         if identifier is None:
+            if title is None:
+                return None
             base = _slug(title)
             identifier, suffix = base, 2
             while identifier in seen:
                 identifier, suffix = f"{base}-{suffix}", suffix + 1
-            self.report(table, row, "id" if "id" in table.positions else None, "id_generated",
-                        "warning", value=identifier)
         elif identifier in seen:
             errors.append(("id", "id_duplicated", {"value": identifier,
                                                    "first_row": seen[identifier]}))
         return identifier
 
+    def generated(self, table: Table, row: int, identifier: str) -> None:
+        self.report(table, row, "id" if "id" in table.positions else None, "id_generated",
+                    "warning", value=identifier)
+
     # --- sheets ---------------------------------------------------------------------
     def tables(self) -> dict[str, Table]:
-        """The table of each role, found by sheet name, else (plan only) by its header."""
+        """The table of each role, found by sheet name, else (plan only) by its header.
+
+        Hidden sheets count only under a documented name; of two sheets with the same
+        role, a visible one wins over a hidden one, then the first, and the other is
+        reported.
+        """
         found: dict[str, Table] = {}
         unnamed: list[RawSheet] = []
+        documented = []
         for sheet in self.workbook.sheets:
             schema = match_sheet(sheet.name)
             if schema is None:
                 if sheet.visible:
                     unnamed.append(sheet)
-                continue
+            else:
+                documented.append((schema, sheet))
+        documented.sort(key=lambda pair: not pair[1].visible)  # stable: sheet order kept
+        for schema, sheet in documented:
             if schema.role in found:
+                self.problems.append(Problem(sheet.name, None, None, "sheet_duplicated",
+                                             "warning", {"used": found[schema.role].sheet.name}))
                 continue
             table = find_table(sheet, schema)
             if table is None and schema is SETTINGS:
                 # Settings are often written as bare key/value pairs, without a header.
+                first_column = getattr(sheet, "first_column", 1)
                 table = Table(sheet, schema, -1, {"key": 0, "value": 1},
-                              {"key": "A", "value": "B"}, {}, {})
+                              {"key": column_letter(first_column),
+                               "value": column_letter(first_column + 1)}, {}, {})
             if table is None:
                 self.missing_columns(sheet, schema)
                 continue
@@ -212,9 +344,8 @@ class Builder:
     def missing_columns(self, sheet: RawSheet, schema: SheetSchema) -> None:
         """A documented sheet whose header names no required column: every row is reported."""
         report = SheetReport(sheet.name, schema.role)
-        rows = [cells for cells in sheet.rows]
-        report.read = len(rows)
-        report.blank = sum(1 for cells in rows if _is_blank(cells))
+        report.read = len(sheet.rows)
+        report.blank = sum(1 for cells in sheet.rows if _is_blank(cells))
         report.rejected = report.read - report.blank
         self.reports.append(report)
         for column in schema.columns:
@@ -223,15 +354,22 @@ class Builder:
                                              "column_missing", "error",
                                              {"expected": column.header}))
 
-    def check_required(self, table: Table) -> bool:
-        """Report required columns absent from the header; False when rows cannot load."""
+    def check_header(self, table: Table) -> bool:
+        """Report required columns absent and columns named twice; False when rows cannot load."""
+        header_row = table.excel_row(table.header_index)
+        for header in table.extras.values():
+            column = match_column(table.schema, header)[0]
+            if column is not None:
+                self.problems.append(Problem(
+                    table.sheet.name, header_row, header, "column_duplicated", "warning",
+                    {"expected": column.header, "first": table.headers[column.field]}))
         missing = [column for column in table.schema.columns
                    if column.required and column.field not in table.positions]
         if table.schema is ACTIONS and not {"end", "duration"} & table.positions.keys():
             missing.append(ACTIONS.column("end"))
         for column in missing:
-            self.problems.append(Problem(table.sheet.name, table.excel_row(table.header_index),
-                                         column.header, "column_missing", "error",
+            self.problems.append(Problem(table.sheet.name, header_row, column.header,
+                                         "column_missing", "error",
                                          {"expected": column.header}))
         return not missing
 
@@ -240,8 +378,8 @@ class Builder:
         if "actions" not in tables:
             self.problems.append(Problem(self.workbook.name, None, None, "no_plan_sheet",
                                          "error", {}))
-        usable = {role: table for role, table in tables.items() if self.check_required(table)}
-        settings = self.settings(tables.get("settings"))
+        usable = {role: table for role, table in tables.items() if self.check_header(table)}
+        settings = self.settings(usable.get("settings"))
         axes = self.axes(usable.get("strategy"))
         actions = self.actions(usable.get("actions"), axes)
         milestones = self.milestones(usable.get("milestones"), actions)
@@ -249,224 +387,360 @@ class Builder:
         indicators = self.indicators(usable.get("indicators"), actions, axes)
         for role, table in tables.items():
             if role not in usable:
-                for _row, _cells in table.data_rows():
+                for _record in table.records(()):
                     table.report.rejected += 1
             self.reports.append(table.report)
-        self.reports.sort(key=lambda report: [s.name for s in self.workbook.sheets]
-                          .index(report.sheet))
+        order = {sheet.name: index for index, sheet in enumerate(self.workbook.sheets)}
+        self.reports.sort(key=lambda report: order[report.sheet])
+        # Problems in the order users read their workbook: sheet by sheet, row by row, then
+        # those of a whole sheet (as the reading layer sorts its own); stable, so a row's
+        # problems keep the order found. Problems of the whole file come first.
+        self.problems.sort(key=lambda problem: (order.get(problem.sheet, -1),
+                                                problem.row is None, problem.row or 0))
         return Plan(
-            axes=typed_frame(axes, AXIS_COLUMNS),
-            actions=typed_frame(actions, ACTION_COLUMNS),
-            milestones=typed_frame(milestones, MILESTONE_COLUMNS),
-            terms=typed_frame(terms, TERM_COLUMNS) if terms else None,
-            indicators=typed_frame(indicators, INDICATOR_COLUMNS),
+            axes=_frame(_columns(axes, AXIS_COLUMNS), AXIS_COLUMNS),
+            actions=_frame(actions, ACTION_COLUMNS),
+            milestones=_frame(milestones, MILESTONE_COLUMNS),
+            terms=_frame(_columns(terms, TERM_COLUMNS), TERM_COLUMNS) if terms else None,
+            indicators=_frame(_columns(indicators, INDICATOR_COLUMNS), INDICATOR_COLUMNS),
             settings=settings,
         )
 
     # --- one method per role ----------------------------------------------------------
+    # Small sheets (axes, terms, indicators, settings) build one dict per row; the two
+    # large ones (actions, milestones) check their rows one by one, then parse the cells
+    # they only keep column by column, and return {column: values}.
+
     def axes(self, table: Table | None) -> list[dict]:
         rows: list[dict] = []
         if table is None:
             return rows
         seen: dict[str, int] = {}
-        for row, cells in table.data_rows():
+        dates = self.dates
+        for row, (raw_id, title, purpose, raw_start, raw_end, color), _, _ in table.records(
+                ("id", "title", "purpose", "start", "end", "color")):
             errors: list = []
-            title = self.text(table, cells, "title")
+            title = _text(title)
             if title is None:
                 errors.append(("title", "title_missing", {}))
-            start = self.date(table, row, cells, "start", required=True, end=False, errors=errors)
-            end = self.date(table, row, cells, "end", required=True, end=True, errors=errors)
+            start, _ = dates(raw_start, "start", errors, end=False, required=True)
+            end, _ = dates(raw_end, "end", errors, end=True, required=True)
             _check_order(start, end, errors)
-            identifier = self.identify(table, row, cells, title, seen, errors) if title else None
-            if self.reject(table, row, errors):
+            identifier = self.identify(raw_id, title, seen, errors)
+            if errors:
+                self.reject(table, row, errors)
                 continue
+            if _text(raw_id) is None:
+                self.generated(table, row, identifier)
             seen[identifier] = row
-            rows.append({"id": identifier, "title": title,
-                         "purpose": self.text(table, cells, "purpose"), "start": start,
-                         "end": end, "color": self.text(table, cells, "color"), "row": row})
-            table.report.loaded += 1
+            rows.append({"id": identifier, "title": title, "purpose": _text(purpose),
+                         "start": start, "end": end, "color": _text(color), "row": row})
+        table.report.loaded += len(rows)
         return rows
 
-    def actions(self, table: Table | None, axes: list[dict]) -> list[dict]:
-        rows: list[dict] = []
+    _ACTION_CHECKED = ("id", "title", "start", "end", "duration", "progress")
+    _ACTION_LOADED = ("row", "id", "title", "start", "end", "start_precision", "end_precision",
+                      "progress_index")
+    _ACTION_KEPT = ("axis_id", "objective", "owner", "service", "elected", "status", "weather",
+                    "budget", "depends_on", "description", "attention", "decision")
+
+    def actions(self, table: Table | None, axes: list[dict]) -> dict[str, list]:
         if table is None:
-            return rows
-        axis_ids = {axis["id"] for axis in axes}
-        axis_titles = {normalise(axis["title"]): axis["id"] for axis in axes}
-        progress_position = table.positions.get("progress")
-        progress = iter(values.parse_progress_column(
-            [_cell(cells, progress_position) for _row, cells in _peek_rows(table)]))
+            return {}
+        dates, has_duration = self.dates, "duration" in table.positions
+        duration_unit = table.units.get("duration")
+        kept: list[tuple] = []  # one tuple per loaded row: _ACTION_LOADED + _ACTION_KEPT
+        extras: list[dict] = []
+        progress_cells: list = []  # the whole column: the fraction-or-percent rule needs it
         seen: dict[str, int] = {}
-        for row, cells in table.data_rows():
-            errors: list = []
-            row_progress = next(progress)
-            title = self.text(table, cells, "title")
-            if title is None:
-                errors.append(("title", "title_missing", {}))
-            start = self.date(table, row, cells, "start", required=True, end=False, errors=errors)
-            end = self.date(table, row, cells, "end", required="duration" not in table.positions,
-                            end=True, errors=errors)
-            if end is None and start is not None and "duration" in table.positions:
-                end = self.value(table, row, cells, "duration", _duration_end(start),
-                                 table.units.get("duration"))
-                if end is None and not errors:
-                    errors.append(("end", "date_missing", {}))
-            _check_order(start, end, errors)
-            identifier = self.identify(table, row, cells, title, seen, errors) if title else None
-            if self.reject(table, row, errors):
-                continue
+        for row, (raw_id, raw_title, raw_start, raw_end, raw_duration, progress), other, \
+                cells in table.records(self._ACTION_CHECKED, self._ACTION_KEPT):
+            progress_cells.append(progress)
+            if (raw_start.__class__ is _DATE and raw_end.__class__ is _DATE
+                    and _MIN_YEAR <= raw_start.year and raw_end.year <= _MAX_YEAR
+                    and raw_start <= raw_end and raw_title.__class__ is str
+                    and raw_id.__class__ is str and (title := raw_title.strip())
+                    and (identifier := raw_id.strip()) and identifier not in seen):
+                # The common row: the checks below would find nothing to say.
+                start, end, start_precision, end_precision = raw_start, raw_end, "day", "day"
+            else:
+                errors: list = []
+                title = _text(raw_title)
+                if title is None:
+                    errors.append(("title", "title_missing", {}))
+                start, start_precision = dates(raw_start, "start", errors, False, True)
+                end, end_precision = dates(raw_end, "end", errors, True, not has_duration)
+                if end is None and has_duration and not errors:
+                    end, end_precision = self.end_from_duration(table, row, start, raw_duration,
+                                                                duration_unit, errors)
+                _check_order(start, end, errors)
+                identifier = self.identify(raw_id, title, seen, errors)
+                if errors:
+                    self.reject(table, row, errors)
+                    continue
+                if _text(raw_id) is None:
+                    self.generated(table, row, identifier)
             seen[identifier] = row
-            axis_ref = self.text(table, cells, "axis_id")
+            kept.append((row, identifier, title, start, end, start_precision, end_precision,
+                         len(progress_cells) - 1) + other)
+            if table.extras:
+                extras.append(table.extra(cells))
+        table.report.loaded += len(kept)
+
+        names = self._ACTION_LOADED + self._ACTION_KEPT
+        cells = dict(zip(names, map(list, zip(*kept)))) if kept else {name: [] for name in names}
+        rows = cells["row"]
+        progress = [None] * len(rows)
+        if "progress" in table.positions:
+            column = values.parse_progress_column(progress_cells)
+            progress = [self.warn(table, row, "progress", column[index])
+                        for row, index in zip(rows, cells["progress_index"])]
+        budget_unit = table.units.get("budget")
+        actions = {
+            "id": cells["id"], "axis_id": self.axis_ids(table, rows, cells["axis_id"], axes),
+            "objective": _texts(cells["objective"]), "title": cells["title"],
+            "owner": _texts(cells["owner"]), "service": _texts(cells["service"]),
+            "elected": _texts(cells["elected"]), "start": cells["start"], "end": cells["end"],
+            "start_precision": cells["start_precision"],
+            "end_precision": cells["end_precision"],
+            "status": self.parsed(table, rows, "status", cells["status"], values.parse_status),
+            "progress": progress,
+            "weather": self.parsed(table, rows, "weather", cells["weather"],
+                                   values.parse_weather),
+            "budget": self.parsed(table, rows, "budget", cells["budget"], values.parse_money,
+                                  budget_unit),
+            "depends_on": _Reader(values.parse_ids).column(cells["depends_on"]),
+            "description": _texts(cells["description"]),
+            "attention": _texts(cells["attention"]), "decision": _texts(cells["decision"]),
+            "extra": extras or [{} for _ in rows], "row": rows,
+        }
+        self.check_actions(table, actions, {axis["id"]: axis for axis in axes})
+        return actions
+
+    def axis_ids(self, table: Table, rows: list[int], cells, axes: list[dict]) -> list:
+        """Each action's axis, named by its id or its title; unknown ones are warnings."""
+        axis_ids = {axis["id"]: axis["id"] for axis in axes}
+        by_title = {normalise(axis["title"]): axis["id"] for axis in axes}
+        results = []
+        for row, reference in zip(rows, _texts(cells)):
             axis_id = None
-            if axis_ref is not None:
-                axis_id = axis_ref if axis_ref in axis_ids else axis_titles.get(normalise(axis_ref))
+            if reference is not None:
+                axis_id = axis_ids.get(reference) or by_title.get(normalise(reference))
                 if axis_id is None:
-                    self.report(table, row, "axis_id", "axis_unknown", "warning", value=axis_ref)
-            if isinstance(row_progress, ValueProblem):
-                self.report(table, row, "progress", row_progress.code, "warning",
-                            **row_progress.params)
-                row_progress = None
-            rows.append({
-                "id": identifier, "axis_id": axis_id,
-                "objective": self.text(table, cells, "objective"), "title": title,
-                "owner": self.text(table, cells, "owner"),
-                "service": self.text(table, cells, "service"),
-                "elected": self.text(table, cells, "elected"), "start": start, "end": end,
-                "status": self.value(table, row, cells, "status", values.parse_status),
-                "progress": row_progress,
-                "weather": self.value(table, row, cells, "weather", values.parse_weather),
-                "budget": self.value(table, row, cells, "budget", values.parse_money,
-                                     table.units.get("budget")),
-                "depends_on": self.value(table, row, cells, "depends_on", values.parse_ids) or (),
-                "description": self.text(table, cells, "description"),
-                "attention": self.text(table, cells, "attention"),
-                "decision": self.text(table, cells, "decision"),
-                "extra": {header: text for position, header in table.extras.items()
-                          if (text := values.cell_text(_cell(cells, position)))},
-                "row": row,
-            })
-            table.report.loaded += 1
-        self.check_actions(table, rows, {axis["id"]: axis for axis in axes})
-        return rows
+                    self.report(table, row, "axis_id", "axis_unknown", "warning",
+                                value=reference)
+            results.append(axis_id)
+        return results
 
-    def check_actions(self, table: Table, actions: list[dict], axes: dict[str, dict]) -> None:
-        """Warnings that keep the row: unknown dependencies, actions outside their axis."""
-        ids = {action["id"] for action in actions}
-        for action in actions:
-            unknown = [ref for ref in action["depends_on"] if ref not in ids]
-            if unknown:
-                self.report(table, action["row"], "depends_on", "dependency_unknown", "warning",
-                            value=", ".join(unknown))
-                action["depends_on"] = tuple(ref for ref in action["depends_on"] if ref in ids)
-            axis = axes.get(action["axis_id"])
-            if axis and (action["start"] < axis["start"] or action["end"] > axis["end"]):
-                self.report(table, action["row"], None, "action_outside_axis", "warning",
-                            start=_fmt(action["start"]), end=_fmt(action["end"]),
+    def end_from_duration(self, table: Table, row: int, start: dt.date | None, raw: object,
+                          unit: str | None, errors: list) -> tuple[dt.date | None, str | None]:
+        """The end a `durée` gives when `fin` is blank; an error when neither can be read
+        (after a warning on the duration that could not)."""
+        if start is None:
+            return None, None
+        try:
+            end = values.end_from_duration(start, raw, unit)
+        except ValueProblem as problem:
+            self.warn(table, row, "duration", problem)
+            end = None
+        if end is None:
+            errors.append(("end" if "end" in table.positions else "duration", "end_missing", {}))
+            return None, None
+        return end, "day"
+
+    def check_actions(self, table: Table, actions: dict[str, list], axes: dict[str, dict]
+                      ) -> None:
+        """Warnings that keep the row: unknown or circular dependencies, actions outside
+        their axis."""
+        ids = set(actions["id"])
+        depends = actions["depends_on"]
+        for index, (row, dependencies, axis_id, start, end) in enumerate(zip(
+                actions["row"], depends, actions["axis_id"], actions["start"], actions["end"])):
+            if dependencies:
+                unknown = [ref for ref in dependencies if ref not in ids]
+                if unknown:
+                    self.report(table, row, "depends_on", "dependency_unknown", "warning",
+                                value=", ".join(unknown))
+                    depends[index] = tuple(ref for ref in dependencies if ref in ids)
+            axis = axes.get(axis_id) if axis_id is not None else None
+            if axis and (start < axis["start"] or end > axis["end"]):
+                self.report(table, row, None, "action_outside_axis", "warning",
+                            start=_fmt(start), end=_fmt(end),
                             axis_start=_fmt(axis["start"]), axis_end=_fmt(axis["end"]))
+        self.break_cycles(table, actions)
 
-    def milestones(self, table: Table | None, actions: list[dict]) -> list[dict]:
-        rows: list[dict] = []
-        if table is None:
-            return rows
-        by_id = {action["id"]: action for action in actions}
-        seen: dict[str, int] = {}
-        for row, cells in table.data_rows():
-            errors: list = []
-            title = self.text(table, cells, "title")
-            if title is None:
-                errors.append(("title", "title_missing", {}))
-            action_id = self.text(table, cells, "action_id")
-            if action_id is None:
-                errors.append(("action_id", "value_missing", {}))
-            elif action_id not in by_id:
-                errors.append(("action_id", "action_unknown", {"value": action_id}))
-            planned = self.date(table, row, cells, "planned", required=True, end=True,
-                                errors=errors)
-            actual = self.date(table, row, cells, "actual", required=False, end=True,
-                               errors=errors)
-            identifier = self.identify(table, row, cells, title, seen, errors) if title else None
-            if self.reject(table, row, errors):
+    def break_cycles(self, table: Table, actions: dict[str, list]) -> None:
+        """Keep the dependencies acyclic: each cycle is reported once, on the row of the
+        action whose dependency closes it, and that dependency is dropped.
+
+        An iterative depth-first search in sheet order: a dependency on an action still on
+        the path is a back edge, hence a cycle; without back edges the graph is acyclic.
+        """
+        depends = actions["depends_on"]
+        index_of = {identifier: index for index, identifier in enumerate(actions["id"])
+                    if depends[index]}
+        state: dict[str, int] = {}  # 1 on the current path, 2 done
+        for root in index_of:
+            if root in state:
                 continue
+            state[root] = 1
+            path = [root]
+            stack = [(root, iter(depends[index_of[root]]))]
+            while stack:
+                node, successors = stack[-1]
+                for target in successors:
+                    mark = state.get(target)
+                    if mark == 1:  # back edge: node -> target closes a cycle
+                        index = index_of[node]
+                        depends[index] = tuple(ref for ref in depends[index] if ref != target)
+                        cycle = path[path.index(target):] + [target]
+                        self.report(table, actions["row"][index], "depends_on",
+                                    "dependency_cycle", "warning", cycle=" → ".join(cycle),
+                                    value=target)
+                    elif mark is None and target in index_of:
+                        state[target] = 1
+                        path.append(target)
+                        stack.append((target, iter(depends[index_of[target]])))
+                        break
+                else:
+                    state[node] = 2
+                    path.pop()
+                    stack.pop()
+
+    _MILESTONE_CHECKED = ("id", "action_id", "title", "planned", "actual")
+    _MILESTONE_KEPT = ("status", "instance")
+    _MILESTONE_LOADED = ("row", "id", "action_id", "title", "planned", "planned_precision",
+                         "actual")
+
+    def milestones(self, table: Table | None, actions: dict[str, list]) -> dict[str, list]:
+        if table is None:
+            return {}
+        spans = {identifier: (start, end) for identifier, start, end in zip(
+            actions.get("id", ()), actions.get("start", ()), actions.get("end", ()))}
+        dates = self.dates
+        kept: list[tuple] = []  # one tuple per loaded row: _MILESTONE_LOADED + _MILESTONE_KEPT
+        seen: dict[str, int] = {}
+        for row, (raw_id, raw_action, raw_title, raw_planned, raw_actual), other, _ \
+                in table.records(self._MILESTONE_CHECKED, self._MILESTONE_KEPT):
+            if (raw_planned.__class__ is _DATE
+                    and _MIN_YEAR <= raw_planned.year <= _MAX_YEAR
+                    and (raw_actual == "" or raw_actual is None)
+                    and raw_title.__class__ is str and raw_action.__class__ is str
+                    and raw_id.__class__ is str and (title := raw_title.strip())
+                    and (action_id := raw_action.strip()) in spans
+                    and (identifier := raw_id.strip()) and identifier not in seen):
+                # The common row: the checks below would find nothing to say.
+                planned, precision, actual = raw_planned, "day", None
+            else:
+                errors: list = []
+                title = _text(raw_title)
+                if title is None:
+                    errors.append(("title", "title_missing", {}))
+                action_id = _text(raw_action)
+                if action_id is None:
+                    errors.append(("action_id", "value_missing", {}))
+                elif action_id not in spans:
+                    errors.append(("action_id", "action_unknown", {"value": action_id}))
+                planned, precision = dates(raw_planned, "planned", errors, True, True)
+                actual, _ = dates(raw_actual, "actual", errors, True, False)
+                identifier = self.identify(raw_id, title, seen, errors)
+                if errors:
+                    self.reject(table, row, errors)
+                    continue
+                if _text(raw_id) is None:
+                    self.generated(table, row, identifier)
             seen[identifier] = row
-            action = by_id[action_id]
-            if not action["start"] <= planned <= action["end"]:
+            start, end = spans[action_id]
+            if not start <= planned <= end:
                 self.report(table, row, "planned", "milestone_outside_action", "warning",
-                            date=_fmt(planned), start=_fmt(action["start"]),
-                            end=_fmt(action["end"]))
-            rows.append({"id": identifier, "action_id": action_id, "title": title,
-                         "planned": planned, "actual": actual,
-                         "status": self.value(table, row, cells, "status", values.parse_status),
-                         "instance": self.text(table, cells, "instance"), "row": row})
-            table.report.loaded += 1
-        return rows
+                            date=_fmt(planned), start=_fmt(start), end=_fmt(end))
+            kept.append((row, identifier, action_id, title, planned, precision, actual) + other)
+        table.report.loaded += len(kept)
+        names = self._MILESTONE_LOADED + self._MILESTONE_KEPT
+        milestones = dict(zip(names, map(list, zip(*kept)))) if kept else {
+            name: [] for name in names}
+        milestones["status"] = self.parsed(table, milestones["row"], "status",
+                                           milestones["status"], values.parse_status)
+        milestones["instance"] = _texts(milestones["instance"])
+        return milestones
 
     def terms(self, table: Table | None) -> list[dict]:
         rows: list[dict] = []
         if table is None:
             return rows
-        for row, cells in table.data_rows():
+        dates = self.dates
+        for row, (label, raw_start, raw_end, kind), _, _ in table.records(
+                ("label", "start", "end", "kind")):
             errors: list = []
-            label = self.text(table, cells, "label")
+            label = _text(label)
             if label is None:
                 errors.append(("label", "title_missing", {}))
-            start = self.date(table, row, cells, "start", required=True, end=False, errors=errors)
-            end = self.date(table, row, cells, "end", required=True, end=True, errors=errors)
+            start, _ = dates(raw_start, "start", errors, end=False, required=True)
+            end, _ = dates(raw_end, "end", errors, end=True, required=True)
             _check_order(start, end, errors)
-            if self.reject(table, row, errors):
+            if errors:
+                self.reject(table, row, errors)
                 continue
             rows.append({"label": label, "start": start, "end": end,
-                         "kind": self.text(table, cells, "kind") or "", "provisional": False})
-            table.report.loaded += 1
+                         "kind": _text(kind) or "", "provisional": False})
+        table.report.loaded += len(rows)
         return rows
 
-    def indicators(self, table: Table | None, actions: list[dict], axes: list[dict]) -> list[dict]:
+    def indicators(self, table: Table | None, actions: dict[str, list], axes: list[dict]
+                   ) -> list[dict]:
         rows: list[dict] = []
         if table is None:
             return rows
-        action_ids = {action["id"] for action in actions}
+        action_ids = set(actions.get("id", ()))
         axis_ids = {axis["id"] for axis in axes}
         axis_titles = {normalise(axis["title"]): axis["id"] for axis in axes}
-        for row, cells in table.data_rows():
+        dates, warn = self.dates, self.warn
+        read_target = _Reader(values.parse_number, table.units.get("target"))
+        read_ref = _Reader(values.parse_number, table.units.get("ref_value"))
+        read_value = _Reader(values.parse_number, table.units.get("value"))
+        fields = ("id", "target_ref", "name", "unit", "ref_value", "ref_date", "target",
+                  "target_date", "value", "measured_on")
+        for row, cells, _, _ in table.records(fields):
+            (identifier, reference, name, unit, ref_value, ref_date, target, target_date,
+             value, measured_on) = cells
             errors: list = []
-            identifier = self.text(table, cells, "id")
+            identifier = _text(identifier)
             if identifier is None:
                 errors.append(("id", "value_missing", {}))
-            name = self.text(table, cells, "name")
+            name = _text(name)
             if name is None:
                 errors.append(("name", "title_missing", {}))
-            target = None
-            try:
-                target = values.parse_number(_cell(cells, table.positions.get("target")),
-                                             table.units.get("target"))
-            except ValueProblem as problem:
-                errors.append(("target", problem.code, problem.params))
-            else:
-                if target is None:
-                    errors.append(("target", "value_missing", {}))
-            dates = {key: self.date(table, row, cells, key, required=False, end=True,
-                                    errors=errors)
-                     for key in ("ref_date", "target_date", "measured_on")}
-            if self.reject(table, row, errors):
+            target = read_target(target)
+            if target.__class__ is ValueProblem:
+                errors.append(("target", target.code, target.params))
+            elif target is None:
+                errors.append(("target", "value_missing", {}))
+            ref_date = dates(ref_date, "ref_date", errors, end=True, required=False)[0]
+            target_date = dates(target_date, "target_date", errors, end=True, required=False)[0]
+            measured_on = dates(measured_on, "measured_on", errors, end=True, required=False)[0]
+            if errors:
+                self.reject(table, row, errors)
                 continue
-            reference = self.text(table, cells, "target_ref")
             action_id = axis_id = None
-            if reference is not None:
+            if (reference := _text(reference)) is not None:
                 if reference in action_ids:
                     action_id = reference
-                elif reference in axis_ids or normalise(reference) in axis_titles:
-                    axis_id = reference if reference in axis_ids else axis_titles[normalise(reference)]
+                elif reference in axis_ids:
+                    axis_id = reference
+                elif normalise(reference) in axis_titles:
+                    axis_id = axis_titles[normalise(reference)]
                 else:
                     self.report(table, row, "target_ref", "target_unknown", "warning",
                                 value=reference)
             rows.append({
                 "id": identifier, "action_id": action_id, "axis_id": axis_id, "name": name,
-                "unit": self.text(table, cells, "unit"),
-                "ref_value": self.value(table, row, cells, "ref_value", values.parse_number),
-                "target": target,
-                "value": self.value(table, row, cells, "value", values.parse_number),
-                "row": row, **dates,
+                "unit": _text(unit), "ref_value": warn(table, row, "ref_value",
+                                                       read_ref(ref_value)),
+                "ref_date": ref_date, "target": target, "target_date": target_date,
+                "value": warn(table, row, "value", read_value(value)),
+                "measured_on": measured_on, "row": row,
             })
-            table.report.loaded += 1
+        table.report.loaded += len(rows)
         return rows
 
     def settings(self, table: Table | None) -> PlanSettings:
@@ -475,28 +749,28 @@ class Builder:
             return PlanSettings()
         keys = {normalise(alias): key for key, aliases in SETTING_KEYS.items()
                 for alias in aliases}
-        for row, cells in table.data_rows():
-            raw_key = self.text(table, cells, "key")
-            raw_value = _cell(cells, table.positions.get("value"))
+        for row, (raw_key, raw_value), _, _ in table.records(("key", "value")):
+            raw_key = _text(raw_key)
             key = keys.get(normalise(raw_key)) if raw_key else None
             if key is None:
-                self.report(table, row, "key", "setting_unknown", "error", value=raw_key or "")
-                table.report.rejected += 1
+                self.reject(table, row, [("key", "setting_unknown", {"value": raw_key or ""})])
                 continue
             if key == "status_date":
                 errors: list = []
-                found[key] = self.date(table, row, cells, "value", required=False, end=True,
-                                       errors=errors)
-                if self.reject(table, row, errors):
+                day = self.dates(raw_value, "value", errors, end=True, required=False)[0]
+                if errors:
+                    self.reject(table, row, errors)
                     continue
+                found[key] = day
             elif key == "organisation_type":
-                kind = _organisation_type(values.cell_text(raw_value))
-                if kind is None and values.cell_text(raw_value):
+                text = _text(raw_value)
+                kind = _organisation_type(text)
+                if kind is None and text:
                     self.report(table, row, "value", "organisation_type_unknown", "warning",
-                                value=values.cell_text(raw_value))
+                                value=text)
                 found[key] = kind or "epci"
             else:
-                found[key] = values.cell_text(raw_value) or ""
+                found[key] = _text(raw_value) or ""
             table.report.loaded += 1
         return PlanSettings(**found)
 
@@ -514,18 +788,6 @@ def _organisation_type(text: str | None) -> str | None:
     return _ORGANISATION_TYPES.get(normalise(text)) if text else None
 
 
-def _peek_rows(table: Table):
-    """Non-blank data rows without counting them (the progress rule needs the whole column)."""
-    for index in range(table.header_index + 1, len(table.sheet.rows)):
-        cells = table.sheet.rows[index]
-        if not _is_blank(cells):
-            yield table.excel_row(index), cells
-
-
-def _duration_end(start: dt.date):
-    return lambda raw, unit: values.end_from_duration(start, raw, unit)
-
-
 def _check_order(start: dt.date | None, end: dt.date | None, errors: list) -> None:
     if start is not None and end is not None and end < start:
         errors.append(("end", "end_before_start", {"start": _fmt(start), "end": _fmt(end)}))
@@ -533,6 +795,51 @@ def _check_order(start: dt.date | None, end: dt.date | None, errors: list) -> No
 
 def _fmt(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+# --- frames -----------------------------------------------------------------------------------
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min  # NaT as int64
+
+
+def _days(column: list) -> np.ndarray:
+    """dt.date (or None) -> datetime64[s] at midnight, without numpy's slow date parsing."""
+    ordinals = np.array([day.toordinal() if day is not None else 0 for day in column],
+                        dtype=np.int64)
+    seconds = (ordinals - _EPOCH) * 86400
+    seconds[ordinals == 0] = _NAT
+    return seconds.view("datetime64[s]")
+
+
+def _columns(rows: list[dict], columns: dict[str, str]) -> dict[str, list]:
+    return {name: [row[name] for row in rows] for name in columns}
+
+
+_DTYPES = {name: pd.api.types.pandas_dtype(name) for name in ("string", "Float64", "Int64")}
+
+
+def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
+    """The typed frame of `data` ({column: values}, at least `columns`), column by column.
+
+    Faster than `model.plan.typed_frame` (pandas converts python dates slowly, and
+    `astype` looks dtypes up by name); the dtypes are those declared in `model.plan`
+    (`test_ly095` checks them, for full and empty frames).
+    """
+    arrays = {}
+    for name, dtype in columns.items():
+        column = data.get(name, [])
+        if dtype == "datetime64[s]":
+            arrays[name] = _days(column)
+        elif dtype == "object":
+            arrays[name] = np.fromiter(column, dtype=object, count=len(column))
+        elif dtype == "bool":
+            arrays[name] = np.array(column, dtype=bool)
+        elif dtype == "Float64":  # NaN is missing; parsers never give a real NaN
+            arrays[name] = pd.array(np.array(column, dtype=float), dtype=_DTYPES[dtype])
+        else:
+            arrays[name] = pd.array(column, dtype=_DTYPES[dtype])
+    return pd.DataFrame(arrays, copy=False)
 
 
 def build_plan(workbook: RawWorkbook) -> tuple[Plan, list[Problem], list[SheetReport]]:

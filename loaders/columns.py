@@ -6,6 +6,7 @@ it equals the column's name or one of its aliases.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,26 +58,29 @@ ACTIONS = SheetSchema("actions", "Plan", (
                                "titre", "nom", "nom de laction", "intitule de laction"),
            required=True, english="action"),
     Column("owner", "porteur", ("pilote", "responsable", "chef de projet", "referent",
-                                "porteur de projet"), english="owner"),
+                                "porteur de projet", "porteur pilote"), english="owner"),
     Column("service", "direction", ("service", "pole", "direction pilote", "direction service",
                                     "departement"), english="department"),
     Column("elected", "élu référent", ("elu referent", "elu", "elu porteur"),
            english="elected official"),
-    Column("start", "début", ("date de debut", "debut", "lancement", "demarrage"),
+    Column("start", "début", ("date de debut", "debut", "lancement", "demarrage", "date debut",
+                              "debut prevu", "date de debut prevue"),
            required=True, kind="date", english="start"),
     Column("end", "fin", ("date de fin", "echeance", "fin prevue", "date de fin prevue",
-                          "livraison"), kind="date", english="end"),
-    Column("duration", "durée", ("duree", "duree previsionnelle"), kind="duration",
-           english="duration"),
+                          "livraison", "date fin"), kind="date", english="end"),
+    Column("duration", "durée", ("duree", "duree previsionnelle", "duree estimee"),
+           kind="duration", english="duration"),
     Column("status", "statut", ("etat", "etat davancement"), kind="status", english="status"),
     Column("progress", "avancement", ("avancement", "pourcentage", "taux davancement",
-                                      "realise"), kind="percent", english="progress"),
+                                      "% d'avancement", "realise"), kind="percent",
+           english="progress"),
     Column("weather", "météo", ("meteo", "tendance", "rag", "sante"), kind="weather",
            english="weather"),
     Column("budget", "budget", ("budget previsionnel", "cout", "montant", "cout estime"),
            kind="money", english="budget"),
-    Column("depends_on", "dépend de", ("depend de", "dependances", "predecesseurs",
-                                       "prerequis"), kind="ids", english="depends on"),
+    Column("depends_on", "dépend de", ("depend de", "dependances", "dependance",
+                                       "predecesseurs", "prerequis"), kind="ids",
+           english="depends on"),
     Column("description", "description", ("descriptif", "contenu", "commentaire"),
            english="description"),
     Column("attention", "points d'attention", ("points dattention", "point dattention",
@@ -152,6 +156,8 @@ SETTING_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 _UNIT = re.compile(r"\(([^)]*)\)|\ben\s+(jours?|mois|annees?|ans|semaines?|k€|m€|€|euros?|%)\s*$")
+# Inclusive writing, frequent in French administrations: `Élu(e) référent(e)`, `Porteur·se`.
+_INCLUSIVE = re.compile(r"\((?:e|es|s|se|ne|ere|rice)\)|·(?:e|es|s|se|ne|ere|rice)\b")
 
 
 def normalise(text: object) -> str:
@@ -160,10 +166,12 @@ def normalise(text: object) -> str:
     return "".join(char for char in decomposed if char.isalnum())
 
 
+@functools.lru_cache(maxsize=4096)
 def split_unit(header: object) -> tuple[str, str | None]:
     """`Budget (k€)` -> (`budget`, `k€`); `Durée prévisionnelle en année` -> (…, `annee`)."""
     text = unicodedata.normalize("NFKD", str(header)).casefold()
     text = "".join(char for char in text if not unicodedata.combining(char)).strip()
+    text = _INCLUSIVE.sub("", text)
     match = _UNIT.search(text)
     if not match:
         return normalise(text), None
@@ -175,15 +183,18 @@ def _names(column: Column) -> set[str]:
     return {normalise(name) for name in (column.header, column.english, *column.aliases) if name}
 
 
+# Normalised name -> column, per sheet; the first column of the schema wins a shared name.
+_BY_NAME: dict[str, dict[str, Column]] = {
+    schema.role: {name: column for column in reversed(schema.columns)
+                  for name in _names(column)} for schema in SCHEMAS}
+
+
 def match_column(schema: SheetSchema, header: object) -> tuple[Column | None, str | None]:
     """The column a header names in this sheet, and the unit written in it."""
-    name, unit = split_unit(header)
+    name, unit = split_unit(header if isinstance(header, str) else str(header))
     if not name:
         return None, unit
-    for column in schema.columns:
-        if name in _names(column):
-            return column, unit
-    return None, unit
+    return _BY_NAME[schema.role].get(name), unit
 
 
 def match_sheet(sheet_name: str) -> SheetSchema | None:

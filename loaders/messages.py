@@ -27,6 +27,67 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le fichier « {name} » est endommagé ou incomplet : ouvrez-le et enregistrez-le de nouveau dans Excel ou LibreOffice.",
         "en": "The file “{name}” is damaged or incomplete: open it and save it again in Excel or LibreOffice.",
     },
+    "file_old_xls": {
+        "fr": "Le fichier « {name} » est au format Excel 97-2003 (.xls), qui n'est pas lu : ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx ou .ods.",
+        "en": "The file “{name}” is in the Excel 97-2003 format (.xls), which is not read: open it in Excel or LibreOffice and save it as .xlsx or .ods.",
+    },
+    "file_encrypted": {
+        "fr": "Le fichier « {name} » est protégé par un mot de passe : enregistrez-en une copie sans mot de passe et envoyez cette copie.",
+        "en": "The file “{name}” is protected by a password: save a copy without a password and upload that copy.",
+    },
+    "file_too_large": {
+        "fr": "Le fichier « {name} » pèse {size_mb} Mo, plus que la limite de {limit_mb} Mo : supprimez les feuilles, images ou mises en forme inutiles et enregistrez-le de nouveau.",
+        "en": "The file “{name}” weighs {size_mb} MB, more than the {limit_mb} MB limit: remove unneeded sheets, images or formatting and save it again.",
+    },
+    "file_too_large_uncompressed": {
+        "fr": "Le fichier « {name} » occupe plus de {limit_mb} Mo une fois décompressé : supprimez les feuilles, images ou mises en forme inutiles et enregistrez-le de nouveau.",
+        "en": "The file “{name}” takes more than {limit_mb} MB once decompressed: remove unneeded sheets, images or formatting and save it again.",
+    },
+    "file_too_many_parts": {
+        "fr": "Le fichier « {name} » contient plus de {limit} éléments internes, bien plus qu'un classeur ordinaire : enregistrez-le de nouveau depuis Excel ou LibreOffice.",
+        "en": "The file “{name}” contains more than {limit} internal parts, far more than an ordinary workbook: save it again from Excel or LibreOffice.",
+    },
+    "file_compression_suspicious": {
+        "fr": "Le fichier « {name} » contient des données compressées de façon anormale et n'a pas été ouvert par sécurité : enregistrez-le de nouveau depuis Excel ou LibreOffice.",
+        "en": "The file “{name}” contains abnormally compressed data and was not opened, for safety: save it again from Excel or LibreOffice.",
+    },
+    "file_xml_dtd": {
+        "fr": "Le fichier « {name} » contient des déclarations XML (DOCTYPE, ENTITY) qu'aucun tableur n'écrit et n'a pas été ouvert par sécurité : enregistrez-le de nouveau depuis Excel ou LibreOffice.",
+        "en": "The file “{name}” contains XML declarations (DOCTYPE, ENTITY) that no spreadsheet application writes and was not opened, for safety: save it again from Excel or LibreOffice.",
+    },
+    "file_too_many_cells": {
+        "fr": "Le fichier « {name} » contient plus de {limit} cellules : ne gardez que les feuilles et les lignes utiles au plan et enregistrez-le de nouveau.",
+        "en": "The file “{name}” contains more than {limit} cells: keep only the sheets and rows the plan needs and save it again.",
+    },
+    "sheet_too_many_rows": {
+        "fr": "La feuille « {sheet} » du fichier « {name} » dépasse la limite de {limit} lignes : supprimez les lignes inutiles (ou déplacez-les dans un autre fichier) et enregistrez-le de nouveau.",
+        "en": "The sheet “{sheet}” of the file “{name}” exceeds the limit of {limit} rows: delete the unneeded rows (or move them to another file) and save it again.",
+    },
+    "sheet_too_many_columns": {
+        "fr": "La feuille « {sheet} » du fichier « {name} » dépasse la limite de {limit} colonnes : supprimez les colonnes inutiles et enregistrez-le de nouveau.",
+        "en": "The sheet “{sheet}” of the file “{name}” exceeds the limit of {limit} columns: delete the unneeded columns and save it again.",
+    },
+    "sheet_too_many_cells": {
+        "fr": "La feuille « {sheet} » du fichier « {name} » s'étend sur plus de {limit} cellules, peut-être à cause d'une valeur oubliée très loin des données : supprimez les lignes et colonnes inutiles et enregistrez-le de nouveau.",
+        "en": "The sheet “{sheet}” of the file “{name}” spans more than {limit} cells, perhaps because of a value left far from the data: delete the unneeded rows and columns and save it again.",
+    },
+    "csv_unclosed_quote": {
+        "fr": "Dans le fichier « {name} », le guillemet ouvert à la ligne {line} n'est jamais fermé : fermez-le ou retirez-le, puis enregistrez de nouveau le fichier.",
+        "en": "In the file “{name}”, the quote opened on line {line} is never closed: close or remove it, then save the file again.",
+    },
+    # --- cells, found while reading (warnings: the cell is read as described) ---
+    "formula_without_value": {
+        "fr": "la cellule contient une formule sans valeur calculée : ouvrez et enregistrez le fichier dans Excel ou LibreOffice.",
+        "en": "the cell holds a formula without a computed value: open and save the file in Excel or LibreOffice.",
+    },
+    "formula_without_value_more": {
+        "fr": "{count} autres cellules contiennent une formule sans valeur calculée : ouvrez et enregistrez le fichier dans Excel ou LibreOffice.",
+        "en": "{count} more cells hold a formula without a computed value: open and save the file in Excel or LibreOffice.",
+    },
+    "cell_truncated": {
+        "fr": "le texte de la cellule compte {length} caractères, plus que la limite de {limit} : seuls les {limit} premiers sont lus ; raccourcissez-le.",
+        "en": "the cell's text has {length} characters, more than the limit of {limit}: only the first {limit} are read; shorten it.",
+    },
     # --- sheets and columns ---
     "no_plan_sheet": {
         "fr": "Aucune feuille d'actions datées n'a été trouvée : ajoutez une feuille « Plan » avec les colonnes « action », « début » et « fin ».",
@@ -37,8 +98,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the required column “{expected}” is missing: add it to the header row.",
     },
     "column_duplicated": {
-        "fr": "la colonne « {expected} » apparaît plusieurs fois ; seule la première est lue.",
-        "en": "the column “{expected}” appears more than once; only the first is read.",
+        "fr": "cette colonne désigne elle aussi « {expected} », déjà lue dans la colonne « {first} » : elle est gardée comme information complémentaire ; renommez l'une des deux.",
+        "en": "this column also names “{expected}”, already read from the column “{first}”: it is kept as additional information; rename one of the two.",
+    },
+    "sheet_duplicated": {
+        "fr": "cette feuille joue le même rôle que la feuille « {used} », qui est seule lue : elle est ignorée ; renommez-la ou fusionnez les deux.",
+        "en": "this sheet plays the same role as the sheet “{used}”, which alone is read: it is ignored; rename it or merge the two.",
     },
     # --- rows ---
     "title_missing": {
@@ -85,6 +150,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "« {value} » n'est pas une durée reconnue : la valeur est ignorée ; écrivez par exemple 18 mois, 90 jours ou 2 ans, ou donnez l'unité dans l'en-tête (« Durée (mois) »).",
         "en": "“{value}” is not a recognised duration: the value is ignored; write for example 18 months, 90 days or 2 years, or give the unit in the header (“Duration (months)”).",
     },
+    "end_missing": {
+        "fr": "la fin est vide et la durée vide ou illisible : la ligne est ignorée ; saisissez une date de fin (par exemple 31/12/2026) ou une durée (par exemple 18 mois).",
+        "en": "the end is empty and the duration empty or unreadable: the row is ignored; enter an end date (for example 31/12/2026) or a duration (for example 18 months).",
+    },
     "axis_unknown": {
         "fr": "l'axe « {value} » n'existe pas dans la feuille Stratégie : l'action est placée hors stratégie ; corrigez l'identifiant ou le titre de l'axe.",
         "en": "the axis “{value}” does not exist in the Strategy sheet: the action is placed outside the strategy; correct the axis id or title.",
@@ -112,6 +181,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dependency_unknown": {
         "fr": "« {value} » n'est l'identifiant d'aucune action : cette dépendance est ignorée.",
         "en": "“{value}” is not the id of any action: this dependency is ignored.",
+    },
+    "dependency_cycle": {
+        "fr": "les dépendances forment une boucle ({cycle}) : la dépendance envers « {value} » est ignorée ; corrigez la colonne « dépend de » d'une des actions de la boucle.",
+        "en": "the dependencies form a loop ({cycle}): the dependency on “{value}” is ignored; correct the “depends on” column of one of the loop's actions.",
     },
     "action_outside_axis": {
         "fr": "l'action ({start} – {end}) déborde de l'horizon de son axe ({axis_start} – {axis_end}).",

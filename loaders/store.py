@@ -25,10 +25,25 @@ class PlanStore:
         self.source = Path(source)
         self.uploads = Path(instance) / "plans"
         self.max_bytes = max_bytes
+        self._seen: tuple[tuple[int, int], LoadResult] | None = None  # (stat key, result)
 
     def current(self) -> LoadResult:
-        """The configured workbook as it is now (re-read: the cache makes it cheap)."""
-        return load_path(self.source)
+        """The configured workbook as it is now.
+
+        The file is re-read only when its size or modification time changed, so the
+        several callbacks of one URL change do not each read and hash it.
+        """
+        try:
+            stat = self.source.stat()
+        except OSError as error:
+            raise UnreadableFile("file_missing", name=self.source.name) from error
+        key = (stat.st_mtime_ns, stat.st_size)
+        seen = self._seen
+        if seen is not None and seen[0] == key:
+            return seen[1]
+        result = load_path(self.source)
+        self._seen = (key, result)
+        return result
 
     def find(self, version: str) -> Path | None:
         """The stored upload whose SHA-256 starts with `version` (at least 6 hex digits)."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -73,7 +74,7 @@ def _fold(text: str) -> str:
 
 def _key(folded: str) -> str:
     """Letters and digits only: `à définir` -> `adefinir`."""
-    return "".join(char for char in folded if char.isalnum())
+    return "".join(filter(str.isalnum, folded))
 
 
 # Written as people write them; compared by `_key`. Punctuation-only cells (`-`, `—`, `?`)
@@ -223,6 +224,7 @@ def _read_number(folded: str) -> _Reading | None:
     return _Reading(decimal, bool(suffix["percent"]), scale, bool(suffix["currency"]))
 
 
+@functools.lru_cache(maxsize=256)  # one call per cell, a handful of distinct headers
 def _header_scale(unit: str | None, *, money: bool) -> int:
     """The power of ten a header's unit gives plain numbers: `k€` -> 3, `mois` -> 0.
 
@@ -247,6 +249,9 @@ def _finite(value: int | float) -> float | None:
 
 
 def _number_cell(value: object, unit: str | None, *, money: bool) -> float | None:
+    if value.__class__ is float and math.isfinite(value):  # most cells: a plain number
+        scale = _header_scale(unit, money=money) if unit else 0
+        return _scaled(repr(value), scale) if scale else value
     if _is_blank(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -291,6 +296,8 @@ def parse_money(value: object, unit: str | None = None) -> float | None:
 
 def _progress_reading(value: object) -> tuple[float, bool] | None:
     """(number, written with %) of one progress cell; None when blank or unknown."""
+    if value.__class__ is float and math.isfinite(value):  # most cells
+        return value, False
     if _is_blank(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -596,6 +603,8 @@ def parse_date(value: object, *, date1904: bool = False) -> DatePeriod | None:
     `S1 2027`, `H2 2027`, `2027`, `début 2027` (January), `fin 2026` (December),
     `mi-2027` (June: 1–30 June 2027, precision month). English month names too.
     """
+    if value.__class__ is dt.date and MIN_YEAR <= value.year <= MAX_YEAR:
+        return DatePeriod(value, value, "day")  # most cells: an Excel date
     try:
         if isinstance(value, str):
             text = _fold(value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -12,6 +13,8 @@ from model.terms import ORGANISATION_CALENDAR, builtin_terms, current_term
 # Column names and dtypes of each frame. Dates are whole days (datetime64[s] at midnight);
 # an end date is inclusive: an action ending on 31 December covers that whole day.
 # `row` is the Excel row number the user sees, so every reported problem can point at it.
+# A `*_precision` is what the cell named: "day", "month", "quarter", "semester" or "year"
+# (`T2 2026` as an end is 30 June 2026, precision "quarter"), so views can say « T2 2026 ».
 AXIS_COLUMNS = {
     "id": "string", "title": "string", "purpose": "string",
     "start": "datetime64[s]", "end": "datetime64[s]", "color": "string", "row": "Int64",
@@ -19,15 +22,16 @@ AXIS_COLUMNS = {
 ACTION_COLUMNS = {
     "id": "string", "axis_id": "string", "objective": "string", "title": "string",
     "owner": "string", "service": "string", "elected": "string",
-    "start": "datetime64[s]", "end": "datetime64[s]", "status": "string",
-    "progress": "Float64", "weather": "string", "budget": "Float64",
+    "start": "datetime64[s]", "end": "datetime64[s]", "start_precision": "string",
+    "end_precision": "string", "status": "string", "progress": "Float64",
+    "weather": "string", "budget": "Float64",
     "depends_on": "object", "description": "string", "attention": "string",
     "decision": "string", "extra": "object", "row": "Int64",
 }
 MILESTONE_COLUMNS = {
     "id": "string", "action_id": "string", "title": "string",
-    "planned": "datetime64[s]", "actual": "datetime64[s]", "status": "string",
-    "instance": "string", "row": "Int64",
+    "planned": "datetime64[s]", "planned_precision": "string", "actual": "datetime64[s]",
+    "status": "string", "instance": "string", "row": "Int64",
 }
 TERM_COLUMNS = {
     "label": "string", "start": "datetime64[s]", "end": "datetime64[s]",
@@ -68,7 +72,7 @@ class Plan:
     source: str = ""
     version: str = ""  # SHA-256 of the source bytes
 
-    @property
+    @cached_property
     def calendar(self) -> pd.DataFrame:
         """The electoral terms in force: the workbook's `Mandats` sheet, else the built-in one."""
         if self.terms is not None and not self.terms.empty:

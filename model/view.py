@@ -14,14 +14,20 @@ from model.vocab import STATUSES, WEATHERS
 ZOOMS = ("mandat", "plan", "strategie", "tout")
 COLOR_BY = ("statut", "meteo", "service", "porteur")
 LANGS = ("fr", "en")
+# The milestone tracker (/jalons): its quick view, its own search and its grouping.
+MILESTONE_VIEWS = ("retard", "30j", "90j", "realises")
+MILESTONE_GROUPS = ("porteur", "service")
 
 # URL parameter -> View field, for the comma-separated lists.
 _LISTS = {"axes": "axes", "services": "services", "porteurs": "owners", "statuts": "statuses",
           "meteo": "weathers"}
-_CHOICES = {"vue": ("zoom", ZOOMS), "couleur": ("color_by", COLOR_BY), "lang": ("lang", LANGS)}
+_CHOICES = {"vue": ("zoom", ZOOMS), "couleur": ("color_by", COLOR_BY), "lang": ("lang", LANGS),
+            "jalons": ("milestone_view", MILESTONE_VIEWS),
+            "jalons_groupe": ("milestone_group", MILESTONE_GROUPS)}
 _DATES = {"date": "status_date", "du": "start", "au": "end"}
 _FLAGS = {"retard": "late_only", "hors_mandat": "past_term_only", "presentation": "presentation"}
-_TEXTS = {"version": "version", "base": "baseline", "q": "text", "action": "action"}
+_TEXTS = {"version": "version", "base": "baseline", "q": "text", "action": "action",
+          "jalons_q": "milestone_text"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,9 @@ class View:
     lang: str = "fr"
     action: str | None = None
     presentation: bool = False
+    milestone_view: str | None = None  # `jalons`: retard, 30j, 90j, realises
+    milestone_text: str = ""  # `jalons_q`: the tracker's quick search
+    milestone_group: str | None = None  # `jalons_groupe`: porteur, service
     notices: tuple[str, ...] = field(default=(), compare=False)  # parameters ignored
 
 

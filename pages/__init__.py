@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pages import timeline
+from pages import accessibility, coherence, committee, indicators, milestones, timeline
 
-PAGES: dict[str, ModuleType] = {timeline.PATH: timeline}
+PAGES: dict[str, ModuleType] = {
+    page.PATH: page
+    for page in (timeline, milestones, committee, coherence, indicators, accessibility)
+}

@@ -1,20 +1,95 @@
-"""The dashboard in Debian's Chromium: what a person sees on the example plan."""
+"""The dashboard in Debian's Chromium: what a person sees on the example plan, and what a
+link, the Back button, a click or an upload do to it."""
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from loaders import load_path
 from settings import EXAMPLE_PLAN
 
 pytestmark = pytest.mark.browser
 
-FIGURE_DATA = "document.querySelector('#timeline .js-plotly-plot').data"
-FIGURE_LAYOUT = "document.querySelector('#timeline .js-plotly-plot').layout"
+FIGURE = "document.querySelector('#timeline .js-plotly-plot')"
+FIGURE_DATA = FIGURE + ".data"
+FIGURE_LAYOUT = FIGURE + ".layout"
+DRAWN = f"new Set(({FIGURE}?.data || []).flatMap(t => (t.customdata || []).map(c => c[0])))"
+# A point on an action's bar, found from the figure's data (bar traces are drawn in order),
+# away from its milestone markers (a click on a marker is a click on the milestone).
+BAR_POINT = """(id) => {
+  const plot = document.querySelector('#timeline .js-plotly-plot');
+  const bars = plot.data.filter(t => t.type === 'bar');
+  const drawn = plot.querySelectorAll('.barlayer .trace');
+  for (let i = 0; i < bars.length; i++) {
+    const j = (bars[i].customdata || []).findIndex(c => c[0] === id);
+    if (j < 0) { continue; }
+    const box = drawn[i].querySelectorAll('.point')[j].getBoundingClientRect();
+    const y = box.y + box.height / 2;
+    const markers = Array.from(plot.querySelectorAll('.scatterlayer .point'))
+      .map(m => m.getBoundingClientRect())
+      .filter(m => Math.abs(m.y + m.height / 2 - y) < box.height)
+      .map(m => m.x + m.width / 2);
+    let best = null, room = -1;
+    for (let f = 0.05; f < 1; f += 0.05) {
+      const x = box.x + f * box.width;
+      const nearest = Math.min(Infinity, ...markers.map(m => Math.abs(m - x)));
+      if (nearest > room) { best = x; room = nearest; }
+    }
+    return {x: best, y: y};
+  }
+  return null;
+}"""
+UPLOAD_INPUT = "#plan-upload input[type=file]"
 
 
 def open_dashboard(page, live_server, query=""):
     page.goto(live_server.url + "/" + query)
-    page.wait_for_selector("#timeline .js-plotly-plot .barlayer", timeout=20_000)
+    # Generous: on a loaded 2-core machine, Chromium alone takes seconds to draw.
+    page.wait_for_selector("#timeline .js-plotly-plot .barlayer", timeout=45_000)
+
+
+def settle(page):
+    """Wait until no callback is running (Dash marks components that wait for one)."""
+    page.wait_for_function("!document.querySelector('[data-dash-is-loading]')", timeout=30_000)
+
+
+def drawn(page) -> set[str]:
+    return set(page.evaluate(f"Array.from({DRAWN})"))
+
+
+def wait_drawn(page, condition: str):
+    """Wait until the set of drawn action ids (`ids`, a JS Set) satisfies `condition`."""
+    page.wait_for_function(f"(ids => {condition})({DRAWN})", timeout=30_000)
+
+
+def choose(page, dropdown: str, option: str):
+    """Pick one option of a Dash 4 dropdown, as a person does, and close it."""
+    page.click(f"#{dropdown}")
+    page.get_by_role("option", name=option).click()
+    page.keyboard.press("Escape")
+
+
+def click_bar(page, action_id: str):
+    """Click an action's bar as a person does, until the URL names it (on a loaded machine a
+    click can land while Plotly is still binding its handlers to a fresh drawing)."""
+    for _attempt in range(3):
+        point = page.evaluate(BAR_POINT, action_id)
+        page.mouse.click(point["x"], point["y"])
+        try:
+            page.wait_for_url(re.compile(f"action={action_id}"), timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            settle(page)
+    raise AssertionError(f"clicking the bar of {action_id} did not select it")
+
+
+def watch(page, errors: list[str]):
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
 
 
 def test_br001_example_plan_draws_every_axis_and_action(page, live_server, console_errors):
@@ -23,17 +98,154 @@ def test_br001_example_plan_draws_every_axis_and_action(page, live_server, conso
     labels = page.evaluate(FIGURE_LAYOUT + ".yaxis.ticktext")
     for title in plan.axes["title"]:
         assert any(title in label for label in labels), title
-    drawn = page.evaluate(FIGURE_DATA + ".flatMap(t => (t.customdata || []).map(c => c[0]))")
-    assert set(plan.actions["id"]) <= set(drawn)
+    assert set(plan.actions["id"]) <= drawn(page)
     assert page.locator("#timeline .barlayer .point").count() >= len(plan.actions)
+    # Key figures of the whole example, at its status date (15 October 2026).
+    assert "Actions 40" in page.inner_text("#kpis").replace("\n", " ")
+    assert "Au-delà du mandat 2026–2032" in page.inner_text("#past-term")
     assert console_errors == []
 
 
 def test_br002_english_link_switches_labels(page, live_server, console_errors):
     open_dashboard(page, live_server)
+    assert page.evaluate("document.documentElement.lang") == "fr"
     page.click("#lang-link")
     page.wait_for_function("(document.querySelector('#timeline .js-plotly-plot')?.layout?.annotations"
                            " || []).some(a => a.text.startsWith('Status date'))")
     assert "lang=en" in page.url
     assert page.locator("#lang-link").inner_text() == "Langue : français"
+    assert page.inner_text("#filter-text-label") == "Search"
+    assert page.inner_text("#reset-view") == "Reset"
+    assert page.inner_text("#filter-axes") == "All axes"
+    assert "Weighted progress" in page.inner_text("#kpis")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert console_errors == []
+
+
+def test_br003_filter_changes_the_figure_and_the_url_a_link_and_back_restore_it(
+        page, live_server, console_errors):
+    open_dashboard(page, live_server)
+    everything = drawn(page)
+    choose(page, "filter-axes", "Inclusion numérique")
+    page.wait_for_url(re.compile(r"axes=AX2"))
+    wait_drawn(page, "ids.size > 0 && ids.size < 40")
+    inclusion = drawn(page)
+    assert inclusion == {f"A{n}" for n in range(10, 17)}
+    # The link opens the same view: same controls, same bars.
+    other = page.context.new_page()
+    watch(other, console_errors)
+    open_dashboard(other, live_server, "?" + page.url.split("?", 1)[1])
+    wait_drawn(other, "ids.size < 40")
+    assert drawn(other) == inclusion
+    assert other.inner_text("#filter-axes") == "Inclusion numérique"
+    other.close()
+    # Back restores the previous view, controls included.
+    page.go_back()
+    wait_drawn(page, "ids.size === 40")
+    assert drawn(page) == everything and "axes=" not in page.url
+    assert page.inner_text("#filter-axes") == "Tous les axes"
+    assert console_errors == []
+
+
+def test_br004_clicking_a_bar_opens_its_details_in_the_url(page, live_server, console_errors):
+    open_dashboard(page, live_server)
+    settle(page)
+    click_bar(page, "A02")
+    panel = page.locator("#action-details")
+    panel.wait_for(state="visible")
+    text = panel.inner_text()
+    assert "Gestion de la relation usager (GRU) multicanale" in text
+    assert "⚠ En retard" in text  # its late milestone, by icon and word
+    assert "Délai moyen de réponse aux demandes des usagers" in text  # its indicator
+    assert "Nadia Benali" in text and "780 000 €" in text.replace("\u202f", " ")
+    page.wait_for_function("document.getElementById('action-details')"
+                           ".contains(document.activeElement)")
+    # Escape closes it; the URL forgets the action; Back opens it again.
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")
+    assert "action=" not in page.url
+    page.go_back()
+    panel.wait_for(state="visible")
+    assert "Gestion de la relation usager" in panel.inner_text()
+    assert console_errors == []
+
+
+def test_br005_presets_search_and_copied_link(page, live_server, console_errors):
+    open_dashboard(page, live_server)
+    plan_range = page.evaluate(FIGURE_LAYOUT + ".xaxis.range")
+    current_term = page.get_by_role("button", name="Mandat en cours")
+    current_term.click()
+    page.wait_for_url(re.compile(r"vue=mandat"))
+    page.wait_for_function(FIGURE_LAYOUT + ".xaxis.range[0].startsWith('2026-03-22')")
+    assert page.evaluate(FIGURE_LAYOUT + ".xaxis.range") != plan_range
+    assert current_term.get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Tout", exact=True).click()
+    page.wait_for_function(FIGURE_LAYOUT + ".xaxis.range[0] < '2021'")
+    assert current_term.get_attribute("aria-pressed") == "false"
+    # Typing in the search box: the URL follows, the focus stays in the box.
+    page.click("#filter-text")
+    page.keyboard.type("cyber", delay=30)
+    page.wait_for_url(re.compile(r"q=cyber"))
+    wait_drawn(page, "ids.size > 0 && ids.size < 40")
+    assert page.evaluate("document.activeElement.id") == "filter-text"
+    # One input event: dcc.Input restores a stale caret between quick keystrokes on a
+    # loaded machine, which is not what this test is about.
+    page.keyboard.insert_text("sécurité")
+    page.wait_for_url(re.compile(r"q=cybers%C3%A9curit%C3%A9"))
+    assert page.evaluate("document.activeElement.id") == "filter-text"
+    # « Copier le lien »: an absolute link pinned to the plan's version and status date.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#copy-link-text")
+    # dcc.Clipboard writes once its content is up to date: poll the clipboard.
+    page.wait_for_selector("#copy-link .copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    version = load_path(EXAMPLE_PLAN).plan.version[:12]
+    assert copied.startswith(live_server.url + "/?")
+    assert f"version={version}" in copied and "date=2026-10-15" in copied
+    assert "vue=tout" in copied and "q=cybers" in copied
+    assert console_errors == []
+
+
+def test_br006_uploads_a_broken_file_then_a_plan_whose_link_works(
+        page, live_server, console_errors, tmp_path, make_workbook):
+    open_dashboard(page, live_server, "?axes=AX1")
+    before = drawn(page)
+    broken = tmp_path / "abîmé.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    page.set_input_files(UPLOAD_INPUT, str(broken))
+    page.wait_for_function("document.getElementById('plan-notice').innerText.length > 0")
+    assert page.inner_text("#plan-notice").startswith("Le fichier « abîmé.xlsx »")
+    assert "axes=AX1" in page.url and drawn(page) == before
+    workbook = make_workbook({
+        "Plan": [["id", "action", "début", "fin"],
+                 ["P1", "Première action", dt.date(2026, 1, 1), dt.date(2026, 12, 31)],
+                 ["P2", "Deuxième action", dt.date(2027, 1, 1), dt.date(2027, 6, 30)]]},
+        name="petit plan.xlsx")
+    page.set_input_files(UPLOAD_INPUT, str(workbook))
+    page.wait_for_url(re.compile(r"\?version=[0-9a-f]{12}$"))
+    wait_drawn(page, "ids.has('P1')")
+    assert drawn(page) == {"P1", "P2"}
+    assert page.inner_text("#plan-notice") == ""
+    other = page.context.new_page()
+    watch(other, console_errors)
+    open_dashboard(other, live_server, "?" + page.url.split("?", 1)[1])
+    assert drawn(other) == {"P1", "P2"}
+    other.close()
+    assert console_errors == []
+
+
+def test_br007_malformed_parameters_get_a_notice_and_the_date_field_moves_the_date(
+        page, live_server, console_errors):
+    open_dashboard(page, live_server, "?vue=zzz&foo=1")
+    page.wait_for_function("document.getElementById('view-notice').innerText.length > 0")
+    assert page.inner_text("#view-notice") == "Paramètres de l'adresse ignorés : « vue », « foo »."
+    assert len(drawn(page)) == 40
+    # The status date field shows the workbook's date; another date enters the URL.
+    assert page.input_value("#status-date") == "15/10/2026"
+    page.fill("#status-date", "31/12/2030")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"date=2030-12-31"))
+    page.wait_for_function("(" + FIGURE_LAYOUT + ".annotations || []).some(a => "
+                           "a.text.includes('31 décembre 2030'))")
+    assert page.inner_text("#view-notice") == ""  # the URL was rewritten without them
     assert console_errors == []

@@ -1,14 +1,23 @@
-"""The timeline figure, read as data: bands, bar spans, hatched segments, markers, escaping."""
+"""The timeline figure, read as data: bands, bar spans, hatched segments, markers, escaping,
+hover text, text sizes, the figure's height and what happens with many actions."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from components.timeline import timeline_figure
+from bench.synthetic import synthetic_plan
+from components.i18n import format_day, format_money, format_share
+from components.timeline import (MIN_FONT_PX, ROW_PX_MIN, TALL_ROWS, format_amounts,
+                                 format_days, format_shares, text_px, timeline_figure)
 from loaders import load_path
 from model.view import View
+from settings import EXAMPLE_PLAN
 
 D = dt.date
 STATUS_DATE = D(2026, 10, 15)  # current municipal term: 22 March 2026 – 21 March 2032
@@ -35,10 +44,41 @@ def bars(figure, name=None):
     return [t for t in figure.data if t.type == "bar" and (name is None or t.name == name)]
 
 
+def milestones(figure):
+    return [t for t in figure.data if t.type == "scatter" and t.mode == "markers"
+            and (t.name or "").startswith(("Jalon", "Milestone", "Late", "Upcoming", "Later"))]
+
+
 def spans(trace):
     """(y, start, end exclusive) of each bar of a trace."""
     return [(y, pd.Timestamp(base), pd.Timestamp(base) + pd.Timedelta(milliseconds=x))
             for y, base, x in zip(trace.y, trace.base, trace.x)]
+
+
+def day(milliseconds: float) -> dt.date:
+    return pd.Timestamp(milliseconds, unit="ms").date()
+
+
+def hover(trace, index: int) -> str:
+    """The hover text Plotly shows for one point, as the browser substitutes it."""
+    def value(match):
+        name, position = match.group(1), match.group(2)
+        if name == "customdata":
+            return str(trace.customdata[index][int(position)])
+        return str(getattr(trace, name)[index])
+    text = re.sub(r"%\{(customdata|text|hovertext)(?:\[(\d+)\])?\}", value, trace.hovertemplate)
+    return text.replace("<extra></extra>", "")
+
+
+def point(figure, action_id: str, hatched: bool = False):
+    """(trace, index) of an action's bar, or of its part past the term."""
+    for trace in bars(figure):
+        if trace.customdata is None or bool(trace.marker.pattern.shape) != hatched:
+            continue
+        for index, row in enumerate(trace.customdata):
+            if row[0] == action_id:
+                return trace, index
+    raise AssertionError(f"no bar for {action_id}")
 
 
 def test_tl001_one_band_per_axis_and_outside_band(plan):
@@ -53,6 +93,9 @@ def test_tl001_one_band_per_axis_and_outside_band(plan):
     starts_ends = [(start.date(), end.date()) for _y, start, end in band_spans]
     assert (D(2022, 1, 1), D(2032, 3, 21)) in starts_ends
     assert (D(2032, 3, 21), D(2036, 1, 1)) in starts_ends
+    hatched = [t for t in band_traces if t.marker.pattern.shape]
+    assert [(s.date(), e.date()) for t in hatched for _y, s, e in spans(t)] == [
+        (D(2032, 3, 21), D(2036, 1, 1))]  # « Sans action » ends in 2030: not hatched
 
 
 def test_tl002_bar_spans_are_the_actions_dates_end_inclusive(plan):
@@ -70,20 +113,29 @@ def test_tl003_only_the_part_past_the_term_is_hatched(plan):
         (D(2025, 1, 1), D(2032, 3, 21))]
     assert [(s.date(), e.date()) for t in hatched for _y, s, e in spans(t)] == [
         (D(2032, 3, 21), D(2033, 7, 1))]
+    # Bars that end inside the term have no hatched part.
+    assert all(t.legendgroup in ("c-En cours", "bands", "past") for t in bars(figure)
+               if t.marker.pattern.shape)
 
 
 def test_tl004_milestones_by_state_with_distinct_shapes(plan):
     figure = timeline_figure(plan, View(), STATUS_DATE)
-    markers = {t.name: (t.marker.symbol, list(t.x)) for t in figure.data if t.type == "scatter"}
-    assert markers == {"Jalon réalisé": ("circle", ["2025-06-01"]),
-                       "Jalon en retard": ("x", ["2026-09-01"]),
-                       "Jalon à venir (90 jours)": ("diamond", ["2026-11-01"])}
+    markers = {t.name: (t.marker.symbol, [day(x) for x in t.x]) for t in milestones(figure)}
+    assert markers == {"Jalon réalisé": ("circle", [D(2025, 6, 1)]),
+                       "Jalon en retard": ("x", [D(2026, 9, 1)]),
+                       "Jalon à venir (90 jours)": ("diamond", [D(2026, 11, 1)])}
+    a2_row = point(figure, "A2")[0].y[point(figure, "A2")[1]]
+    assert {y for t in milestones(figure) for y in t.y} == {a2_row}
+    colours = {t.marker.color for t in milestones(figure)}
+    assert len(colours) == 3  # and colour too, never colour alone
 
 
 def test_tl005_user_text_is_escaped(plan):
     figure = timeline_figure(plan, View(), STATUS_DATE)
     assert "&lt;b&gt;GRU&lt;/b&gt; &amp; co" in figure.layout.yaxis.ticktext
     assert not any("<b>GRU" in str(t.customdata) for t in bars(figure) if t.customdata is not None)
+    trace, index = point(figure, "A2")
+    assert hover(trace, index).startswith("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>")
 
 
 def test_tl006_terms_and_status_date_are_drawn(plan):
@@ -100,3 +152,158 @@ def test_tl007_english_labels(plan):
     figure = timeline_figure(plan, View(lang="en"), STATUS_DATE)
     assert "<b>Outside the strategy</b>" in figure.layout.yaxis.ticktext
     assert "Status date: 15 October 2026" in [a.text for a in figure.layout.annotations]
+    trace, index = point(figure, "A2")
+    assert "Dates: 1 January 2025 – 30 June 2033" in hover(trace, index)
+
+
+def test_tl008_hover_tells_everything_in_french(plan):
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    trace, index = point(figure, "A2")
+    assert trace.customdata[index][0] == "A2"  # what a click opens
+    assert hover(trace, index).split("<br>") == [
+        "<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b>", "Axe : Services en ligne", "Porteur : ",
+        "Direction : ", "Dates : 1 janvier 2025 – 30 juin 2033", "Statut : En cours",
+        "Avancement : 50\u00a0%", "Météo : Sans météo", "Budget : "]
+    # The hatched part says what hatching means, and a click on it opens the same action.
+    past, past_index = point(figure, "A2", hatched=True)
+    assert past.customdata[past_index][0] == "A2"
+    assert hover(past, past_index) == ("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>"
+                                       "Au-delà du mandat 2026–2032")
+    late = next(t for t in milestones(figure) if t.name == "Jalon en retard")
+    assert hover(late, 0) == "<b>En retard</b><br>Jalon en retard<br>Prévu : 1 septembre 2026"
+
+
+def test_tl009_column_wise_text_is_what_i18n_writes():
+    days = pd.Series(pd.date_range("2024-01-01", "2025-12-31", freq="D").tolist() + [pd.NaT])
+    for lang in ("fr", "en"):
+        expected = [format_day(d.date(), lang) if pd.notna(d) else "" for d in days]
+        assert format_days(days, lang).tolist() == expected
+    amounts = pd.Series([0, 0.4, 0.5, 1.5, 2.5, 999, 1000, 1250000, 1_234_567.5, -1250.5,
+                         1e9, None], dtype="Float64")
+    shares = pd.Series([0, 0.005, 0.125, 0.455, 0.5, 1, None], dtype="Float64")
+    for lang in ("fr", "en"):
+        assert format_amounts(amounts, lang).tolist() == [
+            format_money(float(a), lang) if pd.notna(a) else "" for a in amounts]
+        assert format_shares(shares, lang).tolist() == [
+            format_share(float(s), lang) if pd.notna(s) else "" for s in shares]
+
+
+def font_sizes(node, path=""):
+    """Every (path, size) of a font in a figure's JSON."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if "font" in key and isinstance(value, dict) and "size" in value:
+                yield f"{path}.{key}", value["size"]
+            yield from font_sizes(value, f"{path}.{key}")
+    elif isinstance(node, (list, tuple)):
+        for index, value in enumerate(node):
+            yield from font_sizes(value, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("view", [View(), View(lang="en"), View(color_by="service")])
+def test_tl010_every_text_is_12_px_or_more(plan, view):
+    figure = timeline_figure(plan, view, STATUS_DATE).to_plotly_json()
+    sizes = dict(font_sizes(figure))
+    assert figure["layout"]["font"]["size"] >= MIN_FONT_PX  # what every other text inherits
+    assert {".layout.yaxis.tickfont", ".layout.legend.font", ".layout.xaxis.tickfont",
+            ".layout.hoverlabel.font"} <= set(sizes)
+    assert all(size >= MIN_FONT_PX for size in sizes.values()), sizes
+
+
+def test_tl011_example_plan_fits_a_projector_with_the_page_around_it():
+    plan = load_path(EXAMPLE_PLAN).plan
+    figure = timeline_figure(plan, View(), plan.status_date())
+    rows = len(figure.layout.yaxis.tickvals)
+    assert rows == len(plan.actions) + len(plan.axes) + 1  # + « Hors stratégie »
+    # 1080 px = header ~120 + filter bar ~90 + key figures ~60 + figure + page margins.
+    assert figure.layout.height <= 780
+    plot = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+    assert plot / rows >= ROW_PX_MIN  # 12 px labels, one per row, do not touch
+
+
+def test_tl012_many_actions_grow_the_chart_with_every_row_labelled():
+    plan = synthetic_plan(300)
+    figure = timeline_figure(plan, View(), D(2026, 10, 15))
+    rows = len(figure.layout.yaxis.tickvals)
+    assert rows > TALL_ROWS
+    plot = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+    assert plot == rows * ROW_PX_MIN  # the page scrolls; rows never get thinner
+    assert len(figure.layout.yaxis.ticktext) == rows
+    drawn = {row[0] for t in bars(figure) if t.customdata is not None for row in t.customdata}
+    assert drawn == set(plan.actions["id"])
+    # The years are repeated under a long chart.
+    assert figure.layout.xaxis.side == "top"
+    assert figure.layout.xaxis2.side == "bottom" and figure.layout.xaxis2.matches == "x"
+    assert any(t.xaxis == "x2" for t in figure.data)
+    assert figure.layout.yaxis.tickfont.size >= MIN_FONT_PX
+
+
+@pytest.mark.parametrize("view", [
+    View(), View(color_by="meteo"), View(color_by="service"), View(color_by="porteur"),
+    View(lang="en"), View(axes=("AX1",)), View(statuses=("done",)), View(text="gru"),
+    View(late_only=True), View(zoom="tout"), View(zoom="mandat")])
+def test_tl013_figures_pass_plotlys_validation(plan, view):
+    # timeline_figure skips Plotly's validation for speed: this is where it is done.
+    figure = timeline_figure(plan, view, STATUS_DATE)
+    go.Figure(figure.to_dict())
+
+
+def test_tl014_part_done_is_drawn_from_the_start(plan):
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    (progress,) = [t for t in figure.data if t.name == "Part réalisée"]
+    assert progress.hoverinfo == "skip"  # the bar under it answers
+    segments = [(day(x0), day(x1), y0) for x0, x1, y0, gap in
+                zip(progress.x[0::3], progress.x[1::3], progress.y[0::3], progress.x[2::3])
+                if np.isnan(gap)]
+    a1 = point(figure, "A1")[0].y[point(figure, "A1")[1]]
+    a2 = point(figure, "A2")[0].y[point(figure, "A2")[1]]
+    # A1 is done (2 whole years), A2 half done (3,103 days: 1,552 of them); A3 at 0 %.
+    assert segments == [(D(2024, 1, 1), D(2026, 1, 1), a1), (D(2025, 1, 1), D(2029, 4, 2), a2)]
+
+
+def test_tl015_legend_names_each_colour_and_is_a_key(plan):
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    entries = [t.name for t in figure.data if t.showlegend is not False
+               and t.legendgroup != "bands" and t.name]
+    assert entries[:3] == ["À lancer", "En cours", "Terminé"]  # words, not colours alone
+    assert "Au-delà du mandat" in entries and "Part réalisée" in entries
+    # What is shown follows the filters (in the URL), not clicks on the legend.
+    assert figure.layout.legend.itemclick is False
+    assert figure.layout.legend.itemdoubleclick is False
+
+
+def test_tl016_colour_by_service_names_eight_at_most_then_others():
+    plan = synthetic_plan(300)
+    figure = timeline_figure(plan, View(color_by="service"), D(2026, 10, 15))
+    names = [t.name for t in bars(figure) if t.legendgroup.startswith("c-")
+             and t.showlegend is not False]
+    assert len(names) == 9 and names[-1] == "autres"
+
+
+def test_tl017_margins_hold_the_labels_and_the_legend(plan):
+    figure = timeline_figure(plan, View(color_by="service"), STATUS_DATE)
+    widest = max(text_px(html.unescape(label.replace("<b>", "").replace("</b>", "")),
+                         label.startswith("<b>")) for label in figure.layout.yaxis.ticktext)
+    assert figure.layout.margin.l >= widest
+    # Arial's widths, give or take: « Services en ligne » in bold 12 px is about 106 px.
+    assert 100 <= text_px("Services en ligne", bold=True) <= 130
+
+
+def test_tl018_status_date_label_and_term_labels_keep_clear_of_the_years(plan):
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    terms = [a for a in figure.layout.annotations if a.text.startswith("Mandat")]
+    assert terms and all(a.yref == "paper" and a.y == 1 and a.yanchor == "bottom"
+                         and a.yshift >= 18 for a in terms)  # above the year labels
+    assert figure.layout.margin.t >= 40
+    (status,) = [a for a in figure.layout.annotations if a.text.startswith("Date de situation")]
+    assert status.y == 1 and status.yanchor == "top" and status.bgcolor  # in the first row,
+    assert figure.layout.yaxis.ticktext[0].startswith("<b>")  # a band's title row, no bar
+
+
+def test_tl019_milliseconds_and_iso_days_only(plan):
+    # The payload stays compact: bars' bases are days, lengths are numbers.
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    for trace in bars(figure):
+        if trace.base is not None:
+            assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(base)) for base in trace.base)
+            assert np.asarray(trace.x).dtype == np.float64
