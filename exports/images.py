@@ -34,6 +34,12 @@ PAST_TERM_ALPHA = 0.3
 _RGBA = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
 
 
+
+def _ticks(figure) -> tuple:
+    """The y tick values of a figure (Plotly may hold them as a numpy array)."""
+    values = figure.layout.yaxis.tickvals
+    return () if values is None else tuple(values)
+
 def sized(figure: go.Figure, width: int = WIDTH, height: int | None = None) -> go.Figure:
     """A copy of `figure` at a fixed size (its own height, bounded), for a static image."""
     height = min(int(height or figure.layout.height or 600), MAX_HEIGHT)
@@ -149,7 +155,7 @@ def deck_timeline(plan: Plan, view: View, status_date: dt.date, aspect: float,
     about 6.
     """
     figure = timeline_figure(plan, view, status_date)
-    rows = len(figure.layout.yaxis.tickvals or ()) or 1
+    rows = len(_ticks(figure)) or 1
     height = min(max(rows * DECK_ROW_PX + 160, 450), 1100)
     width = max(1200, min(2600, round(height * aspect)))
     figure = sized(figure, width, height).update_layout(font_size=12, yaxis_tickfont_size=11)

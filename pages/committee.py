@@ -30,6 +30,12 @@ LABEL_CHARS = 30  # the chart's share of a 1080-pixel projector
 PRESENTATION_FONT = 18
 
 
+
+def _ticks(figure) -> tuple:
+    """The y tick values of a figure (Plotly may hold them as a numpy array)."""
+    values = figure.layout.yaxis.tickvals
+    return () if values is None else tuple(values)
+
 def layout() -> html.Div:
     return html.Div(className="committee", children=[
         html.H2(label("committee_title"), id=ids.COMMITTEE_HEADING),
@@ -101,7 +107,7 @@ def committee_figure(plan, view, status_date):
     # The legend goes under the chart: the bars get the width of the column.
     figure.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"})
     if view.presentation:
-        rows = len(figure.layout.yaxis.tickvals or ())
+        rows = len(_ticks(figure))
         figure.update_layout(font_size=PRESENTATION_FONT, legend_font_size=PRESENTATION_FONT,
                              yaxis_tickfont_size=PRESENTATION_FONT,
                              height=min(rows * (PRESENTATION_FONT + 6) + 170,
