@@ -454,7 +454,7 @@ class Builder:
         progress_cells: list = []  # the whole column: the fraction-or-percent rule needs it
         seen: dict[str, int] = {}
         for row, (raw_id, raw_title, raw_start, raw_end, raw_duration, progress), other, \
-                cells in table.records(self._ACTION_CHECKED, self._ACTION_KEPT):
+                row_cells in table.records(self._ACTION_CHECKED, self._ACTION_KEPT):
             progress_cells.append(progress)
             if (raw_start.__class__ is _DATE and raw_end.__class__ is _DATE
                     and _MIN_YEAR <= raw_start.year and raw_end.year <= _MAX_YEAR
@@ -484,7 +484,7 @@ class Builder:
             kept.append((row, identifier, title, start, end, start_precision, end_precision,
                          len(progress_cells) - 1) + other)
             if table.extras:
-                extras.append(table.extra(cells))
+                extras.append(table.extra(row_cells))
         table.report.loaded += len(kept)
 
         names = self._ACTION_LOADED + self._ACTION_KEPT
@@ -624,13 +624,15 @@ class Builder:
                 in table.records(self._MILESTONE_CHECKED, self._MILESTONE_KEPT):
             if (raw_planned.__class__ is _DATE
                     and _MIN_YEAR <= raw_planned.year <= _MAX_YEAR
-                    and (raw_actual == "" or raw_actual is None)
+                    and (raw_actual == "" or raw_actual is None
+                         or (raw_actual.__class__ is _DATE
+                             and _MIN_YEAR <= raw_actual.year <= _MAX_YEAR))
                     and raw_title.__class__ is str and raw_action.__class__ is str
                     and raw_id.__class__ is str and (title := raw_title.strip())
                     and (action_id := raw_action.strip()) in spans
                     and (identifier := raw_id.strip()) and identifier not in seen):
                 # The common row: the checks below would find nothing to say.
-                planned, precision, actual = raw_planned, "day", None
+                planned, precision, actual = raw_planned, "day", raw_actual or None
             else:
                 errors: list = []
                 title = _text(raw_title)

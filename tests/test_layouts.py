@@ -415,6 +415,20 @@ def test_ly042_milestone_status_aliases(make_workbook):
     assert column(result, "status", "milestones") == ["done", "planned"]
 
 
+def test_ly043_milestone_actual_dates(make_workbook):
+    path = make_workbook({**one_action(), "Jalons": [
+        ["id", "action", "jalon", "date", "date réelle"],
+        ["J1", "A1", "Recette", D(2026, 6, 30), D(2026, 7, 3)],
+        ["J2", "A1", "Bascule", D(2026, 9, 30), "-"],
+        ["J3", "A1", "Bilan", "T4 2026", "oct. 2026"],
+        ["J4", "A1", "Clôture", D(2026, 12, 1), "bientôt"]]})
+    result = load_path(path)
+    assert column(result, "actual", "milestones") == [D(2026, 7, 3), None, D(2026, 10, 31)]
+    assert column(result, "planned", "milestones") == [D(2026, 6, 30), D(2026, 9, 30),
+                                                       D(2026, 12, 31)]
+    assert problems_of(result) == [("Jalons", 5, "date réelle", "date_unrecognised", "error")]
+
+
 # --- every problem kind: errors drop the row, warnings keep it ---------------------------------
 
 AXES = [["id", "axe", "début", "fin"], ["AX1", "Services en ligne", D(2022, 1, 1),
