@@ -10,6 +10,13 @@ LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
+        "table_toggle": "Voir la frise sous forme de tableau",
+        "table_caption": "Les {count} actions de la frise, dans le même ordre ; le titre ouvre le détail.",
+        "table_action": "Action",
+        "table_start": "Début",
+        "table_end": "Fin",
+        "table_late": "En retard",
+        "table_yes": "oui",
         "committee_title": "Vue comité",
         "committee_heading": "Comité de pilotage — {title} — situation au {date}",
         "committee_late": "Jalons en retard ({count})",
@@ -356,6 +363,13 @@ LABELS: dict[str, dict[str, str]] = {
         "export_error_not_found": "Cet export n'existe pas : les exports sont plan.xlsx, comite.pptx, comite.pdf, timeline.png et timeline.svg.",
     },
     "en": {
+        "table_toggle": "Show the timeline as a table",
+        "table_caption": "The {count} actions of the timeline, in the same order; the title opens the details.",
+        "table_action": "Action",
+        "table_start": "Start",
+        "table_end": "End",
+        "table_late": "Late",
+        "table_yes": "yes",
         "committee_title": "Committee view",
         "committee_heading": "Steering committee — {title} — status at {date}",
         "committee_late": "Late milestones ({count})",

@@ -6,17 +6,22 @@ are numeric positions labelled with titles, so two actions may share a title. Th
 bar or band past the end of the current term is a separate, hatched segment: hatching whole
 bars would mark what lies inside the term, and hatching every bar slows drawing 2–4×.
 
-Built for thousands of actions (bench/bench_timeline.py): one trace per colour group, never
-per bar; every per-action text is computed column-wise (dates through a month table, money
-and shares once per distinct value); hover text lives once in the trace's `hovertemplate`
-with short `customdata` per bar (the action id first, for clicks); the progress fill skips
-hover (the bar under it answers); the figure is assembled without Plotly's per-array
-validation, which the data built here does not need (a test checks the result validates).
+Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
+- one trace per colour group (and one for its hatched parts), never per bar or per axis;
+- what users read of each action and milestone (escaped text, French dates through a month
+  table, money and shares once per distinct value) is computed column-wise, once per plan
+  and language (`plan_texts`): a filter change only picks rows;
+- hover text is written once in each trace's `hovertemplate`; `customdata` holds the
+  fields, the action id first (what a click opens);
+- the part done is one line trace (a single SVG path), without hover of its own;
+- the margins are sized for the row labels and the legend from font metrics, because Plotly
+  draws the whole figure twice when it has to widen a margin itself;
+- the figure is assembled without Plotly's validation and copies (a test validates it).
 
-Readable at scale: text is 12 px or more; rows keep a fixed pitch (15–24 px), so the
-figure grows with the rows and the page scrolls; past one screen, the years are repeated
-under the chart. The example plan (47 rows) fits a 1920×1080 projector with the page's
-header, filter bar and key figures.
+Readable at scale: text is 12 px or more; rows keep a fixed pitch (15–24 px) so the figure
+grows with the rows and the page scrolls, every action keeping its labelled row; past about
+one screen, the years are repeated under the chart. The example plan (47 rows) makes a
+761 px figure, for a projector's 1080 px with the page's header, filters and key figures.
 """
 from __future__ import annotations
 
@@ -40,9 +45,9 @@ from components.palettes import (AXIS_DEFAULT_COLORS, CATEGORY_COLORS, MILESTONE
                                  OTHERS_COLOR, OUTSIDE_BAND_COLOR, PROGRESS_COLOR, STATUS_COLORS,
                                  STATUS_DATE_COLOR, TERM_COLOR, WEATHER_COLORS, with_alpha)
 from model.derive import milestone_states
-from model.terms import current_term
 from model.filters import OUTSIDE, visible_actions, visible_range
 from model.plan import Plan
+from model.terms import current_term
 from model.view import View
 from model.vocab import STATUSES, WEATHERS
 
@@ -51,11 +56,10 @@ ROW_PX_MAX = 24  # a small plan gets taller rows, not a taller figure
 PLOT_PX = 705  # plot height aimed at: 1080 px minus header, filters, key figures, margins
 MARGIN_TOP = 46  # term labels above the year labels
 MARGIN_BOTTOM = 10
-MARGIN_BOTTOM_TALL = 34  # years repeated under the chart
+MARGIN_BOTTOM_TALL = 30  # years repeated under the chart
 TALL_ROWS = 60  # past about one screen of rows, the years are repeated at the bottom
 BAR_WIDTH = 0.62
 PROGRESS_SHARE = 0.26  # the part done: a line about a quarter of a row thick
-MS_PER_DAY = 86_400_000
 HATCH = {"shape": "/", "size": 7, "solidity": 0.35, "fillmode": "overlay"}  # over the colour
 BAR_HATCH = {**HATCH, "size": 5, "solidity": 0.45, "fgcolor": "#FFFFFF"}  # finer: bars are thin
 LABEL_CHARS = 48
@@ -206,10 +210,10 @@ def _share(share: float, lang: str) -> str:
 
 
 def _labels(codes: pd.Series, names: dict) -> np.ndarray:
-    """Our own labels of coded values (status, météo); missing -> the `None` label."""
-    values = codes.to_numpy(object)
-    return np.array([names.get(None if value is pd.NA or value is None else value,
-                               names[None]) for value in values], dtype=object)
+    """Our own labels of coded values (status, météo); missing or unknown -> `names[None]`."""
+    factor, uniques = pd.factorize(codes)
+    texts = [names.get(code, names[None]) for code in uniques] + [names[None]]
+    return np.array(texts, dtype=object)[factor]
 
 
 # --- What users read of a plan, once per plan and language -------------------------------
@@ -251,12 +255,15 @@ def plan_texts(plan: Plan, lang: str) -> dict[str, np.ndarray]:
     }
     texts = {name: _strings(values) for name, values in texts.items()}
     # Where each milestone's action sits in the plan (-1: none), and its date in ms.
-    first: dict = {}
-    for position, action_id in enumerate(actions["id"].to_numpy(object)):
-        first.setdefault(action_id, position)
-    texts["milestone_action"] = np.array(
-        [first.get(action_id, -1) for action_id in milestones["action_id"].to_numpy(object)],
-        dtype=np.int64)
+    ids = pd.Index(actions["id"].to_numpy(object))
+    if ids.is_unique:
+        owners = ids.get_indexer(milestones["action_id"].to_numpy(object))
+    else:  # a repeated id: its first action, as before
+        first: dict = {}
+        for position, action_id in enumerate(ids):
+            first.setdefault(action_id, position)
+        owners = [first.get(action_id, -1) for action_id in milestones["action_id"]]
+    texts["milestone_action"] = np.asarray(owners, dtype=np.int64)
     texts["milestone_ms"] = np.where(milestones["planned"].notna().to_numpy(bool),
                                      _epoch_ms(_seconds(milestones["planned"])), np.nan)
     texts["milestone_states"] = {}  # status date -> state of every milestone
@@ -265,6 +272,13 @@ def plan_texts(plan: Plan, lang: str) -> dict[str, np.ndarray]:
         while len(_TEXT_CACHE) > TEXT_CACHE_PLANS:
             _TEXT_CACHE.popitem(last=False)
     return texts
+
+
+def forget_plans() -> None:
+    """Drop the text kept for recent plans (benchmarks measure a plan's first figure)."""
+    with _TEXT_LOCK:
+        _TEXT_CACHE.clear()
+    _share.cache_clear()
 
 
 def _positions(frame: pd.DataFrame, subset: pd.DataFrame) -> np.ndarray:
@@ -618,6 +632,15 @@ def _x_axis(start: pd.Timestamp, end: pd.Timestamp, side: str) -> dict:
             "tickfont": {"size": 13}, "side": side}
 
 
+def _bottom_years(start: pd.Timestamp, end: pd.Timestamp) -> list[dict]:
+    """Year labels under the plot, centred on their year like the axis's at the top."""
+    return [{"xref": "x", "yref": "paper", "x": f"{year}-07-02", "y": 0, "yanchor": "top",
+             "yshift": -4, "showarrow": False, "text": str(year),
+             "font": {"size": 13, "color": "#1E1E1E"}}
+            for year in range(start.year, end.year + 1)
+            if pd.Timestamp(year, 7, 2) >= start and pd.Timestamp(year, 7, 2) <= end]
+
+
 def _margins(tick_labels: list[str], traces: list[dict]) -> tuple[int, int]:
     """Left and right margins that hold the row labels and the legend."""
     # Widths grow with length: measuring the 40 longest labels is enough, and cheap.
@@ -682,11 +705,9 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date) -> go.Figure:
         "uirevision": f"{plan.version}-{view.zoom}-{view.start}-{view.end}",
     }
     if tall:
-        # Years under a long chart too: an empty trace puts the bottom axis in the picture.
-        layout["xaxis2"] = {**_x_axis(start, end, "bottom"), "matches": "x", "overlaying": "x",
-                            "anchor": "y", "showgrid": False, "minor": {"showgrid": False}}
-        traces.append({"type": "scatter", "mode": "markers", "x": [None], "y": [None],
-                       "xaxis": "x2", "showlegend": False, "hoverinfo": "skip"})
+        # Years under a long chart too, as annotations: a second, matching x axis would
+        # draw a whole second subplot (a quarter of the drawing time at 200 actions).
+        layout["annotations"] = annotations + _bottom_years(start, end)
     return _assemble(traces, layout)
 
 

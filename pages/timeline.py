@@ -18,6 +18,7 @@ from components import ids
 from components.i18n import label
 from components.kpis import kpi_strip, past_term_summary
 from components.timeline import timeline_figure
+from components.timeline_table import timeline_table
 from loaders.store import PlanStore
 from model.kpis import compute_kpis
 from model.view import View, parse_query, to_query
@@ -36,6 +37,10 @@ def layout() -> html.Div:
                 dcc.Graph(id=ids.TIMELINE, config=graph_config("fr")),
             ]),
             html.Aside(id=ids.PAST_TERM, className="past-term"),
+        ]),
+        html.Details(className="timeline-table-box", children=[
+            html.Summary(label("table_toggle"), id=ids.TIMELINE_TABLE_TOGGLE),
+            html.Div(id=ids.TIMELINE_TABLE),
         ]),
         dcc.Store(id=ids.FIGURE_KEY),
     ])
@@ -87,6 +92,7 @@ def register(app, store: PlanStore) -> None:
         Output(ids.TIMELINE, "figure"), Output(ids.TIMELINE, "config"),
         Output(ids.KPIS, "children"), Output(ids.PAST_TERM, "children"),
         Output(ids.TIMELINE_HEADING, "children"), Output(ids.FIGURE_KEY, "data"),
+        Output(ids.TIMELINE_TABLE, "children"), Output(ids.TIMELINE_TABLE_TOGGLE, "children"),
         Input(ids.URL, "search"), State(ids.FIGURE_KEY, "data"),
     )
     def show_timeline(search, drawn):
@@ -94,7 +100,7 @@ def register(app, store: PlanStore) -> None:
             raise PreventUpdate
         context = resolve(store, search)
         if context.loaded is None:
-            return {}, no_update, [], [], no_update, None
+            return {}, no_update, [], [], no_update, None, [], no_update
         view, plan, day = context.view, context.loaded.plan, context.status_date
         key = figure_key(view, plan.version, day)
         if key == drawn:  # only the selected action changed: the shell's panel shows it
@@ -102,7 +108,8 @@ def register(app, store: PlanStore) -> None:
         kpis = compute_kpis(plan, view, day)
         return (timeline_figure(plan, view, day), graph_config(view.lang),
                 kpi_strip(kpis, plan, view.lang), past_term_summary(kpis, plan, view.lang),
-                label("timeline", view.lang), key)
+                label("timeline", view.lang), key, timeline_table(plan, view, day),
+                label("table_toggle", view.lang))
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True), Output(ids.TIMELINE, "clickData"),

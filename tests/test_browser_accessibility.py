@@ -47,3 +47,23 @@ def test_ax003_tab_reaches_the_filters_in_order(page, live_server, console_error
                     "filter-weathers"):
         assert control in reached, (control, reached)
     assert console_errors == []
+
+
+def test_ax004_timeline_as_a_table_opens_details_by_keyboard(page, live_server,
+                                                            console_errors):
+    page.goto(live_server.url + "/?axes=AX2")
+    page.wait_for_selector(PAGES["/"], timeout=30_000)
+    page.focus("#timeline-table-toggle")
+    page.keyboard.press("Enter")
+    rows = page.locator(".timeline-table tbody tr")
+    drawn = page.evaluate("document.querySelector('#timeline .js-plotly-plot').layout"
+                          ".yaxis.ticktext.filter(t => !t.startsWith('<b>'))")
+    assert rows.count() == len(drawn) > 0
+    first = page.locator(".timeline-table tbody th a").first
+    title = first.inner_text()
+    first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.location.search.includes('action=')", timeout=15_000)
+    page.wait_for_selector("#action-details:not([hidden])", timeout=15_000)
+    assert title in page.locator("#action-details").inner_text()
+    assert console_errors == []
