@@ -53,7 +53,7 @@ def milestone_rows(plan: Plan, actions: pd.DataFrame, status_date: dt.date,
     rows = pd.DataFrame({
         "id": milestones["id"], "title": milestones["title"], "action_id": action_ids,
         "action_title": action_ids.map(by_action["title"]), "axis_id": axis_ids,
-        "axis_title": axis_titles.fillna(outside), "owner": action_ids.map(by_action["owner"]),
+        "axis_title": axis_titles.astype("string").fillna(outside), "owner": action_ids.map(by_action["owner"]),
         "service": action_ids.map(by_action["service"]), "planned": milestones["planned"],
         "actual": milestones["actual"], "instance": milestones["instance"], "state": states,
         "days": days, "done_this_term": _done_in_current_term(plan, milestones, status_date),

@@ -50,3 +50,13 @@ def test_cm003_accessibility_statement_reachable_and_axe_clean(page, live_server
     assert "Déclaration d'accessibilité" in page.locator("#accessibility-body").inner_text()
     assert serious_violations(page) == []
     assert console_errors == []
+
+
+def test_cm004_example_timeline_fits_a_projector_without_scrolling(page, live_server,
+                                                                  console_errors):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#timeline .js-plotly-plot .barlayer", timeout=30_000)
+    page.wait_for_selector("#kpis dt", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    assert console_errors == []
