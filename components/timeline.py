@@ -731,3 +731,9 @@ def _assemble(traces: list[dict], layout: dict) -> go.Figure:
     figure.layout.yaxis.tickvals = np.asarray(ticks["tickvals"], dtype=np.int64)
     figure.layout.yaxis.ticktext = _strings(np.array(ticks["ticktext"], dtype=object))
     return figure
+
+
+def row_count(figure: go.Figure) -> int:
+    """How many rows (band titles and actions) a timeline figure has."""
+    values = figure.layout.yaxis.tickvals
+    return 0 if values is None else len(values)

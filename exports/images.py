@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.timeline import escape, timeline_figure
+from components.timeline import escape, row_count, timeline_figure
 from exports.chromium import BROWSER, RENDER_TIMEOUT
 from model.plan import Plan
 from model.view import View
@@ -34,11 +34,6 @@ PAST_TERM_ALPHA = 0.3
 _RGBA = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
 
 
-
-def _ticks(figure) -> tuple:
-    """The y tick values of a figure (Plotly may hold them as a numpy array)."""
-    values = figure.layout.yaxis.tickvals
-    return () if values is None else tuple(values)
 
 def sized(figure: go.Figure, width: int = WIDTH, height: int | None = None) -> go.Figure:
     """A copy of `figure` at a fixed size (its own height, bounded), for a static image."""
@@ -155,7 +150,7 @@ def deck_timeline(plan: Plan, view: View, status_date: dt.date, aspect: float,
     about 6.
     """
     figure = timeline_figure(plan, view, status_date)
-    rows = len(_ticks(figure)) or 1
+    rows = row_count(figure) or 1
     height = min(max(rows * DECK_ROW_PX + 160, 450), 1100)
     width = max(1200, min(2600, round(height * aspect)))
     figure = sized(figure, width, height).update_layout(font_size=12, yaxis_tickfont_size=11)

@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.i18n import WEATHER_LABELS, format_day, label
 from components.kpis import kpi_strip
-from components.timeline import timeline_figure
+from components.timeline import row_count, timeline_figure
 from loaders.store import PlanStore
 from model.committee import committee_view, plan_in_range, weather_by_axis, with_text
 from model.filters import visible_actions
@@ -30,11 +30,6 @@ LABEL_CHARS = 30  # the chart's share of a 1080-pixel projector
 PRESENTATION_FONT = 18
 
 
-
-def _ticks(figure) -> tuple:
-    """The y tick values of a figure (Plotly may hold them as a numpy array)."""
-    values = figure.layout.yaxis.tickvals
-    return () if values is None else tuple(values)
 
 def layout() -> html.Div:
     return html.Div(className="committee", children=[
@@ -107,7 +102,7 @@ def committee_figure(plan, view, status_date):
     # The legend goes under the chart: the bars get the width of the column.
     figure.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"})
     if view.presentation:
-        rows = len(_ticks(figure))
+        rows = row_count(figure)
         figure.update_layout(font_size=PRESENTATION_FONT, legend_font_size=PRESENTATION_FONT,
                              yaxis_tickfont_size=PRESENTATION_FONT,
                              height=min(rows * (PRESENTATION_FONT + 6) + 170,
