@@ -30,9 +30,11 @@ def test_ax002_a_filter_dropdown_opens_and_chooses_by_keyboard(page, live_server
     page.keyboard.press("Enter")
     page.wait_for_selector("[role=option]", timeout=10_000)
     page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.activeElement.value === 'planned'", timeout=10_000)
     page.keyboard.press("Enter")
+    page.wait_for_function("window.location.search.includes('statuts=planned')",
+                           timeout=15_000)
     page.keyboard.press("Escape")
-    page.wait_for_function("window.location.search.includes('statuts=')", timeout=15_000)
     assert console_errors == []
 
 
