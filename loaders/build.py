@@ -293,9 +293,18 @@ class Builder:
                                                    "first_row": seen[identifier]}))
         return identifier
 
-    def generated(self, table: Table, row: int, identifier: str) -> None:
-        self.report(table, row, "id" if "id" in table.positions else None, "id_generated",
-                    "warning", value=identifier)
+    def admit(self, table: Table, row: int, raw_id: object, identifier: str | None,
+              seen: dict, errors: list) -> bool:
+        """Drop a row with errors (reporting them), else record its id, warning when the id
+        was generated from the title; True when the row loads."""
+        if errors:
+            self.reject(table, row, errors)
+            return False
+        if _text(raw_id) is None:
+            self.report(table, row, "id" if "id" in table.positions else None,
+                        "id_generated", "warning", value=identifier)
+        seen[identifier] = row
+        return True
 
     # --- sheets ---------------------------------------------------------------------
     def tables(self) -> dict[str, Table]:
@@ -427,12 +436,8 @@ class Builder:
             end, _ = dates(raw_end, "end", errors, end=True, required=True)
             _check_order(start, end, errors)
             identifier = self.identify(raw_id, title, seen, errors)
-            if errors:
-                self.reject(table, row, errors)
+            if not self.admit(table, row, raw_id, identifier, seen, errors):
                 continue
-            if _text(raw_id) is None:
-                self.generated(table, row, identifier)
-            seen[identifier] = row
             rows.append({"id": identifier, "title": title, "purpose": _text(purpose),
                          "start": start, "end": end, "color": _text(color), "row": row})
         table.report.loaded += len(rows)
@@ -463,6 +468,7 @@ class Builder:
                     and (identifier := raw_id.strip()) and identifier not in seen):
                 # The common row: the checks below would find nothing to say.
                 start, end, start_precision, end_precision = raw_start, raw_end, "day", "day"
+                seen[identifier] = row
             else:
                 errors: list = []
                 title = _text(raw_title)
@@ -475,12 +481,8 @@ class Builder:
                                                                 duration_unit, errors)
                 _check_order(start, end, errors)
                 identifier = self.identify(raw_id, title, seen, errors)
-                if errors:
-                    self.reject(table, row, errors)
+                if not self.admit(table, row, raw_id, identifier, seen, errors):
                     continue
-                if _text(raw_id) is None:
-                    self.generated(table, row, identifier)
-            seen[identifier] = row
             kept.append((row, identifier, title, start, end, start_precision, end_precision,
                          len(progress_cells) - 1) + other)
             if table.extras:
@@ -633,6 +635,7 @@ class Builder:
                     and (identifier := raw_id.strip()) and identifier not in seen):
                 # The common row: the checks below would find nothing to say.
                 planned, precision, actual = raw_planned, "day", raw_actual or None
+                seen[identifier] = row
             else:
                 errors: list = []
                 title = _text(raw_title)
@@ -646,12 +649,8 @@ class Builder:
                 planned, precision = dates(raw_planned, "planned", errors, True, True)
                 actual, _ = dates(raw_actual, "actual", errors, True, False)
                 identifier = self.identify(raw_id, title, seen, errors)
-                if errors:
-                    self.reject(table, row, errors)
+                if not self.admit(table, row, raw_id, identifier, seen, errors):
                     continue
-                if _text(raw_id) is None:
-                    self.generated(table, row, identifier)
-            seen[identifier] = row
             start, end = spans[action_id]
             if not start <= planned <= end:
                 self.report(table, row, "planned", "milestone_outside_action", "warning",
