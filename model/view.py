@@ -26,12 +26,13 @@ _CHOICES = {"vue": ("zoom", ZOOMS), "couleur": ("color_by", COLOR_BY), "lang": (
             "jalons_groupe": ("milestone_group", MILESTONE_GROUPS)}
 _DATES = {"date": "status_date", "du": "start", "au": "end"}
 _FLAGS = {"retard": "late_only", "hors_mandat": "past_term_only", "presentation": "presentation"}
-_TEXTS = {"version": "version", "base": "baseline", "q": "text", "action": "action",
+_TEXTS = {"plan": "plan", "version": "version", "base": "baseline", "q": "text", "action": "action",
           "jalons_q": "milestone_text"}
 
 
 @dataclass(frozen=True)
 class View:
+    plan: str | None = None  # `plan`: which of the server's plans (its short name)
     version: str | None = None
     baseline: str | None = None
     axes: tuple[str, ...] = ()
