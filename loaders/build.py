@@ -107,6 +107,18 @@ class Table:
                 cells = cells + [None] * (width + 1 - len(cells))
             yield first_row + index, get(cells), get_carried(cells), cells
 
+    def columns(self, fields: tuple[str, ...]) -> list[list] | None:
+        """Each field's cells over every row below the header (None where the header lacks
+        the field), taken column by column at C speed; None when rows differ in width
+        (CSV), which the row by row path handles."""
+        rows = self.sheet.rows[self.header_index + 1:]
+        if not rows or len(set(map(len, rows))) != 1:
+            return None
+        transposed = list(zip(*rows))
+        absent = [None] * len(rows)
+        return [list(transposed[position]) if (position := self.positions.get(name)) is not None
+                else absent for name in fields]
+
     def extra(self, cells: list) -> dict[str, str]:
         """The non-blank cells of the columns the contract does not know, in sheet order."""
         return {header: text for position, header in self.extras.items()
@@ -163,6 +175,10 @@ def _slug(text: str) -> str:
 
 
 _MISS = object()
+_TEXTS = frozenset({str, type(None)})
+_is_problem = ValueProblem.__instancecheck__
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_TEXTS_AND_FLOATS = _TEXTS | {float}
 
 
 class _Reader:
@@ -190,6 +206,19 @@ class _Reader:
 
     def column(self, cells) -> list:
         """The parsed value (or ValueProblem) of each cell of a column."""
+        kinds = set(map(type, cells))
+        if kinds <= _TEXTS or (kinds <= _TEXTS_AND_FLOATS and 0.0 not in set(cells)):
+            # Texts and floats of one type (1, 1.0 and True are equal keys, and so are 0.0
+            # and -0.0): each distinct value is parsed once, the column mapped at C speed.
+            results = {}
+            for value in set(cells) - self.memo.keys():
+                try:
+                    results[value] = self.parse(value, *self.args)
+                except ValueProblem as problem:
+                    results[value] = problem.with_traceback(None)
+            if self.memo:
+                results.update(self.memo)
+            return list(map(results.__getitem__, cells))
         memo, parse, args, results = self.memo, self.parse, self.args, []
         for value in cells:
             result = memo.get(value, _MISS)
@@ -230,6 +259,9 @@ _DATE, _MIN_YEAR, _MAX_YEAR = dt.date, values.MIN_YEAR, values.MAX_YEAR
 
 def _texts(cells) -> list[str | None]:
     """`_text` over a column."""
+    if set(map(type, cells)) == {str}:  # the usual column: strip at C speed
+        texts = list(map(str.strip, cells))
+        return [text or None for text in texts] if "" in texts else texts
     return [(value.strip() or None) if value.__class__ is str else _text(value)
             for value in cells]
 
@@ -263,9 +295,10 @@ class Builder:
         if field_name not in table.positions:
             return [None] * len(rows)
         results = _Reader(parse, *args).column(cells)
-        for index, result in enumerate(results):
-            if result.__class__ is ValueProblem:
-                results[index] = self.warn(table, rows[index], field_name, result)
+        if any(map(_is_problem, results)):
+            for index, result in enumerate(results):
+                if result.__class__ is ValueProblem:
+                    results[index] = self.warn(table, rows[index], field_name, result)
         return results
 
     def reject(self, table: Table, row: int, errors: list) -> None:
@@ -452,6 +485,49 @@ class Builder:
     def actions(self, table: Table | None, axes: list[dict]) -> dict[str, list]:
         if table is None:
             return {}
+        common = _common_actions(table, self._ACTION_CHECKED + self._ACTION_KEPT)
+        if common is not None:
+            names = self._ACTION_LOADED + self._ACTION_KEPT
+            cells, progress_cells = dict(zip(names, common[0])), common[1]
+            extras = ([table.extra(row_cells) for row_cells
+                       in table.sheet.rows[table.header_index + 1:]] if table.extras else [])
+        else:
+            cells, progress_cells, extras = self.action_rows(table)
+        rows = cells["row"]
+        table.report.loaded += len(rows)
+        progress = [None] * len(rows)
+        if "progress" in table.positions:
+            column = values.parse_progress_column(progress_cells)
+            if common is not None and not any(map(_is_problem, column)):
+                progress = column  # every row loaded, none unreadable
+            else:
+                progress = [self.warn(table, row, "progress", column[index])
+                            for row, index in zip(rows, cells["progress_index"])]
+        budget_unit = table.units.get("budget")
+        actions = {
+            "id": cells["id"], "axis_id": self.axis_ids(table, rows, cells["axis_id"], axes),
+            "objective": _texts(cells["objective"]), "title": cells["title"],
+            "owner": _texts(cells["owner"]), "service": _texts(cells["service"]),
+            "elected": _texts(cells["elected"]), "start": cells["start"], "end": cells["end"],
+            "start_precision": cells["start_precision"],
+            "end_precision": cells["end_precision"],
+            "status": self.parsed(table, rows, "status", cells["status"], values.parse_status),
+            "progress": progress,
+            "weather": self.parsed(table, rows, "weather", cells["weather"],
+                                   values.parse_weather),
+            "budget": self.parsed(table, rows, "budget", cells["budget"], values.parse_money,
+                                  budget_unit),
+            "depends_on": _Reader(values.parse_ids).column(cells["depends_on"]),
+            "description": _texts(cells["description"]),
+            "attention": _texts(cells["attention"]), "decision": _texts(cells["decision"]),
+            "extra": extras or [{} for _ in rows], "row": rows,
+        }
+        self.check_actions(table, actions, {axis["id"]: axis for axis in axes})
+        return actions
+
+    def action_rows(self, table: Table) -> tuple[dict[str, list], list, list[dict]]:
+        """The actions row by row, when some row needs a check's sentence: (the loaded
+        rows' cells by column, the whole progress column, the extra fields of each row)."""
         dates, has_duration = self.dates, "duration" in table.positions
         duration_unit = table.units.get("duration")
         kept: list[tuple] = []  # one tuple per loaded row: _ACTION_LOADED + _ACTION_KEPT
@@ -487,37 +563,9 @@ class Builder:
                          len(progress_cells) - 1) + other)
             if table.extras:
                 extras.append(table.extra(row_cells))
-        table.report.loaded += len(kept)
-
         names = self._ACTION_LOADED + self._ACTION_KEPT
         cells = dict(zip(names, map(list, zip(*kept)))) if kept else {name: [] for name in names}
-        rows = cells["row"]
-        progress = [None] * len(rows)
-        if "progress" in table.positions:
-            column = values.parse_progress_column(progress_cells)
-            progress = [self.warn(table, row, "progress", column[index])
-                        for row, index in zip(rows, cells["progress_index"])]
-        budget_unit = table.units.get("budget")
-        actions = {
-            "id": cells["id"], "axis_id": self.axis_ids(table, rows, cells["axis_id"], axes),
-            "objective": _texts(cells["objective"]), "title": cells["title"],
-            "owner": _texts(cells["owner"]), "service": _texts(cells["service"]),
-            "elected": _texts(cells["elected"]), "start": cells["start"], "end": cells["end"],
-            "start_precision": cells["start_precision"],
-            "end_precision": cells["end_precision"],
-            "status": self.parsed(table, rows, "status", cells["status"], values.parse_status),
-            "progress": progress,
-            "weather": self.parsed(table, rows, "weather", cells["weather"],
-                                   values.parse_weather),
-            "budget": self.parsed(table, rows, "budget", cells["budget"], values.parse_money,
-                                  budget_unit),
-            "depends_on": _Reader(values.parse_ids).column(cells["depends_on"]),
-            "description": _texts(cells["description"]),
-            "attention": _texts(cells["attention"]), "decision": _texts(cells["decision"]),
-            "extra": extras or [{} for _ in rows], "row": rows,
-        }
-        self.check_actions(table, actions, {axis["id"]: axis for axis in axes})
-        return actions
+        return cells, progress_cells, extras
 
     def axis_ids(self, table: Table, rows: list[int], cells, axes: list[dict]) -> list:
         """Each action's axis, named by its id or its title; unknown ones are warnings."""
@@ -619,6 +667,30 @@ class Builder:
             return {}
         spans = {identifier: (start, end) for identifier, start, end in zip(
             actions.get("id", ()), actions.get("start", ()), actions.get("end", ()))}
+        names = self._MILESTONE_LOADED + self._MILESTONE_KEPT
+        common = _common_milestones(table, self._MILESTONE_CHECKED + self._MILESTONE_KEPT, spans)
+        if common is not None:
+            milestones = dict(zip(names, common))
+            planned = milestones["planned"]
+            ranges = list(map(spans.__getitem__, milestones["action_id"]))
+            starts, ends = list(map(_FIRST, ranges)), list(map(_SECOND, ranges))
+            if not (all(map(_DATE.__le__, starts, planned))
+                    and all(map(_DATE.__le__, planned, ends))):
+                for row, day, start, end in zip(milestones["row"], planned, starts, ends):
+                    if not start <= day <= end:
+                        self.report(table, row, "planned", "milestone_outside_action",
+                                    "warning", date=_fmt(day), start=_fmt(start),
+                                    end=_fmt(end))
+        else:
+            milestones = self.milestone_rows(table, spans)
+        table.report.loaded += len(milestones["row"])
+        milestones["status"] = self.parsed(table, milestones["row"], "status",
+                                           milestones["status"], values.parse_status)
+        milestones["instance"] = _texts(milestones["instance"])
+        return milestones
+
+    def milestone_rows(self, table: Table, spans: dict) -> dict[str, list]:
+        """The milestones row by row, when some row needs a check's sentence."""
         dates = self.dates
         kept: list[tuple] = []  # one tuple per loaded row: _MILESTONE_LOADED + _MILESTONE_KEPT
         seen: dict[str, int] = {}
@@ -656,14 +728,8 @@ class Builder:
                 self.report(table, row, "planned", "milestone_outside_action", "warning",
                             date=_fmt(planned), start=_fmt(start), end=_fmt(end))
             kept.append((row, identifier, action_id, title, planned, precision, actual) + other)
-        table.report.loaded += len(kept)
         names = self._MILESTONE_LOADED + self._MILESTONE_KEPT
-        milestones = dict(zip(names, map(list, zip(*kept)))) if kept else {
-            name: [] for name in names}
-        milestones["status"] = self.parsed(table, milestones["row"], "status",
-                                           milestones["status"], values.parse_status)
-        milestones["instance"] = _texts(milestones["instance"])
-        return milestones
+        return dict(zip(names, map(list, zip(*kept)))) if kept else {name: [] for name in names}
 
     def terms(self, table: Table | None) -> list[dict]:
         rows: list[dict] = []
@@ -776,6 +842,82 @@ class Builder:
         return PlanSettings(**found)
 
 
+# --- sheets where every row is the common row ---------------------------------------------
+#
+# Most sheets have no row a check has anything to say about: text ids, all distinct, text
+# titles, Excel dates in order. Those checks are then made column by column at C speed
+# (`map`, `set`, `min`), and their rows loaded at once, exactly as the row by row loop
+# would load them; any other sheet goes through that loop.
+
+_NONE = type(None)
+
+
+def _stripped(cells: list) -> list[str] | None:
+    """The column's texts stripped, if every cell is a non-blank text."""
+    if set(map(type, cells)) != {str}:
+        return None
+    texts = list(map(str.strip, cells))
+    return texts if all(texts) else None
+
+
+def _in_range(days: list) -> bool:
+    return (set(map(type, days)) == {_DATE} and _MIN_YEAR <= min(days).year
+            and max(days).year <= _MAX_YEAR)
+
+
+def _excel_rows(table: Table, count: int) -> list[int]:
+    first = table.excel_row(table.header_index + 1)
+    return list(range(first, first + count))
+
+
+def _common_actions(table: Table, fields: tuple[str, ...]) -> tuple[list[list], list] | None:
+    """(columns of `Builder._ACTION_LOADED + _ACTION_KEPT`, the progress column) when every
+    row below the header is the common row of `Builder.action_rows`, else None."""
+    columns = table.columns(fields)
+    if columns is None:
+        return None
+    raw_id, raw_title, start, end, _duration, progress = columns[:6]
+    identifiers, titles = _stripped(raw_id), _stripped(raw_title)
+    if (identifiers is None or titles is None or len(set(identifiers)) != len(identifiers)
+            or not _in_range(start) or not _in_range(end)
+            or not all(map(_DATE.__le__, start, end))):
+        return None
+    count = len(identifiers)
+    table.report.read += count
+    return ([_excel_rows(table, count), identifiers, titles, start, end, ["day"] * count,
+             ["day"] * count, list(range(count))] + columns[6:], progress)
+
+
+def _common_milestones(table: Table, fields: tuple[str, ...], spans: dict
+                       ) -> list[list] | None:
+    """The columns of `Builder._MILESTONE_LOADED + _MILESTONE_KEPT` when every row below
+    the header is the common row of `Builder.milestone_rows`, else None."""
+    columns = table.columns(fields)
+    if columns is None:
+        return None
+    raw_id, raw_action, raw_title, planned, actual = columns[:5]
+    identifiers, titles = _stripped(raw_id), _stripped(raw_title)
+    actions = _stripped(raw_action)
+    if (identifiers is None or titles is None or actions is None
+            or len(set(identifiers)) != len(identifiers) or not set(actions) <= spans.keys()
+            or not _in_range(planned)):
+        return None
+    kinds = set(map(type, actual))
+    if not kinds <= {_DATE, str, _NONE}:
+        return None
+    if kinds != {_DATE}:
+        if {value for value in actual if value.__class__ is not _DATE} - {"", None}:
+            return None  # a text date, or spaces: the row by row path reads it
+        actual = [value or None for value in actual]
+    days = [value for value in actual if value is not None]
+    if days and not _in_range(days):
+        return None
+    count = len(identifiers)
+    table.report.read += count
+    return [_excel_rows(table, count), identifiers, actions, titles, planned,
+            ["day"] * count, actual] + columns[5:]
+
+
 _ORGANISATION_TYPES = {
     "commune": "commune", "mairie": "commune", "ville": "commune",
     "epci": "epci", "intercommunalite": "epci", "communautedecommunes": "epci",
@@ -806,8 +948,12 @@ _NAT = np.iinfo(np.int64).min  # NaT as int64
 
 def _days(column: list) -> np.ndarray:
     """dt.date (or None) -> datetime64[s] at midnight, without numpy's slow date parsing."""
-    ordinals = np.array([day.toordinal() if day is not None else 0 for day in column],
-                        dtype=np.int64)
+    if None in column:
+        ordinals = np.array([day.toordinal() if day is not None else 0 for day in column],
+                            dtype=np.int64)
+    else:  # no blank: ordinals at C speed
+        ordinals = np.fromiter(map(dt.date.toordinal, column), dtype=np.int64,
+                               count=len(column))
     seconds = (ordinals - _EPOCH) * 86400
     seconds[ordinals == 0] = _NAT
     return seconds.view("datetime64[s]")
@@ -838,8 +984,11 @@ def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
             arrays[name] = np.array(column, dtype=bool)
         elif dtype == "Float64":  # NaN is missing; parsers never give a real NaN
             arrays[name] = pd.array(np.array(column, dtype=float), dtype=_DTYPES[dtype])
-        else:
-            arrays[name] = pd.array(column, dtype=_DTYPES[dtype])
+        elif dtype == "Int64" and None not in column:  # row numbers: never missing
+            arrays[name] = pd.array(np.array(column, dtype=np.int64), dtype=_DTYPES[dtype])
+        else:  # from an object array: pandas converts a list element by element first
+            arrays[name] = pd.array(np.fromiter(column, dtype=object, count=len(column)),
+                                    dtype=_DTYPES[dtype], copy=False)
     return pd.DataFrame(arrays, copy=False)
 
 

@@ -6,7 +6,12 @@ decompressed by us, chunk by chunk, and must produce exactly the size and CRC it
 so calamine (which reads the zip again with its own library) never meets a part we did not
 measure. XML parts must also be well-formed, checked by expat as they stream (no tree, no
 Python call per element): calamine's lenient parser reads broken XML its own way, and
-spins forever on some of it (an .ods table that is never closed).
+spins forever on some of it (an .ods table that is never closed). The exception is an
+.xlsx's worksheets and shared strings, the bulk of a workbook: expat cost as much as
+calamine's whole read there, and calamine's .xlsx reader stops at the end of a part in
+every loop (its source; 40,000 truncated or mutated parts, as `tests/test_scans.py::
+test_sc009` makes them, never hung it), so their own byte scan refuses DTDs and sends any
+part declared in another encoding than UTF-8 to expat (see `ooxml.SheetScanner`).
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ _BINARY_MAGICS = (
     b"RIFF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"{\\rtf", b"%!PS", b"\x00\x00\x01\x00",
 )
 CHUNK = 64 * 1024
+BIG_CHUNK = 1024 * 1024  # for the parts scanned with numpy, whose calls cost per chunk
 # Parts calamine never parses as XML: measured, not checked as XML, because an SVG may
 # carry a DOCTYPE, Excel's VML drawings are not well-formed, embedded objects are zips.
 _OPAQUE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf",
@@ -112,16 +118,21 @@ class ZipPackage:
         """A whole (small) part, verified."""
         return b"".join(self.stream(part))
 
-    def stream(self, part: str) -> Iterator[bytes]:
-        """The decompressed part in chunks: exactly the declared size and CRC, or refused."""
+    def stream(self, part: str, check_xml: bool = True, chunk: int = CHUNK) -> Iterator[bytes]:
+        """The decompressed part in chunks: exactly the declared size and CRC, or refused.
+
+        `check_xml=False` leaves the XML check (expat) to the caller: for the parts whose
+        byte scan refuses DTDs itself and that calamine parses without ever hanging
+        (worksheets and shared strings; see `reading._read_ooxml`).
+        """
         info = self.infos[part]
         raw = self._raw(info)
         checker = _XmlCheck(self.name, part.lower().endswith((".xml", ".rels"))) \
-            if self.is_xml(part) else None
+            if check_xml and self.is_xml(part) else None
         produced = 0
         crc = 0
         try:
-            for piece in _inflate(raw, info.compress_type):
+            for piece in _inflate(raw, info.compress_type, chunk):
                 produced += len(piece)
                 if produced > info.file_size:
                     # The stream inflates past its declared size: a disguised bomb.
@@ -153,23 +164,23 @@ class ZipPackage:
         return memoryview(self._data)[start:start + info.compress_size]
 
 
-def _inflate(raw: memoryview, method: int) -> Iterator[bytes]:
-    """Chunks of a part's content, never more than CHUNK bytes at once, whatever it claims."""
+def _inflate(raw: memoryview, method: int, chunk: int = CHUNK) -> Iterator[bytes]:
+    """Pieces of a part's content, never more than `chunk` bytes at once, whatever it claims."""
     if method == zipfile.ZIP_STORED:
-        for offset in range(0, len(raw), CHUNK):
-            yield bytes(raw[offset:offset + CHUNK])
+        for offset in range(0, len(raw), chunk):
+            yield bytes(raw[offset:offset + chunk])
         return
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     offset = 0
     try:
         while not inflater.eof:
             if inflater.unconsumed_tail:
-                piece = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+                piece = inflater.decompress(inflater.unconsumed_tail, chunk)
             elif offset < len(raw):
-                piece = inflater.decompress(raw[offset:offset + CHUNK], CHUNK)
+                piece = inflater.decompress(raw[offset:offset + CHUNK], chunk)
                 offset += CHUNK
             else:
-                piece = inflater.decompress(b"", CHUNK)
+                piece = inflater.decompress(b"", chunk)
                 if not piece:
                     break  # input exhausted before the end of the deflate stream
             if piece:

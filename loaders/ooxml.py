@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from defusedxml import DefusedXmlException
 
 from loaders.cellref import bounded_int, column_number
-from loaders.container import ChunkReader, ZipPackage
+from loaders.container import UTF16_BOMS, ChunkReader, ZipPackage
 from loaders.limits import Limits
 from loaders.problems import UnreadableFile
 
@@ -100,22 +102,30 @@ def _local(tag: str) -> str:
 
 # --- streaming scan of a worksheet part -----------------------------------------------
 #
-# The fast path relies on what every writer we know does (Excel, LibreOffice, openpyxl,
-# xlsxwriter, POI): cells written `<c r="B7" …>`, reference first, no namespace prefix.
-# Cheap byte counts prove a chunk holds no other form; a comment cannot hide a real tag from
-# a byte scan, only add fake ones, which can only widen the bounds. Otherwise the part is
-# parsed again element by element (`scan_sheet_exactly`), placing cells the way calamine
-# does: by local name whatever the prefix, `r` anywhere or missing. Self-closed cells
-# (`<c r="A9" s="3"/>`, formatting only) hold no value: calamine leaves them out of its
-# rectangle, and so do we.
+# The fast path works on the bytes, with numpy, a megabyte at a time: where every `<` is,
+# then what follows the few that matter. It relies on what every writer we know does (Excel,
+# LibreOffice, openpyxl, xlsxwriter, POI): cells written `<c r="B7" …>`, reference first, no
+# namespace prefix. Anything else (a cell without reference, `<c\tr=`, `<x:c>`, a reference
+# of more than 3 letters or 7 digits, a shared string `<x:si>`) sends the whole part to
+# `scan_sheet_exactly`, which parses it element by element and places cells the way calamine
+# does: by local name whatever the prefix, `r` anywhere or missing.
+#
+# calamine's tokenizer (quick-xml) works on the raw bytes whatever the declared encoding, so
+# a byte scan sees the tags it sees. A comment, CDATA section or processing instruction can
+# hide a tag from calamine, never from a byte scan: it can only add fake cells, which only
+# widen the bounds. A cell counts unless it is provably empty: self-closed
+# (`<c r="A9" s="3"/>`, formatting only) or closed at once (`<c r="A9" s="3"></c>`), with a
+# start tag whose only `>` is its end and whose quotes are paired, so no attribute value can
+# hide where it ends (`<c r="A9" x="/>">` holds a value). calamine leaves empty cells out of
+# the rectangle it allocates, and so do we.
 
-# `<c r="A9" s="3"></c>` is as empty as its self-closed form: the lookahead leaves it out.
-_CELL_LETTERS = re.compile(rb'<c r="([A-Za-z]+)\d+"[^>/]*>(?!</c>)')
-_CELL_DIGITS = re.compile(rb'<c r="[A-Za-z]+(\d+)"[^>/]*>(?!</c>)')
-_ODD_CELL = re.compile(rb'<c[\t\r\n>/]')
-_PREFIXED_CELL = re.compile(rb':c[\s>/]')
-_R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
-_T_ATTR = re.compile(rb'(?:^|\s)t\s*=\s*["\'](\w*)["\']')
+_SEGMENT = 1 << 20  # bytes scanned at once: numpy's per-call cost vanishes, memory stays flat
+_PAD = bytes(32)  # read past a segment's end as zeros, never as another cell
+_LT, _GT, _BANG, _QUOTE, _APOSTROPHE, _SLASH, _COLON = 60, 62, 33, 34, 39, 47, 58
+_C, _F, _S, _I, _R, _EQUALS, _SPACE = 99, 102, 115, 105, 114, 61, 32
+_HEAD = 17  # `<c r="`, then up to 3 letters, 7 digits and the closing quote
+_DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?\s*<\?xml\b([^>]*)')
+_ENCODING = re.compile(rb'encoding\s*=\s*["\']([^"\']*)')
 _REFERENCE = re.compile(r'\s*([A-Za-z]*)(\d+)\s*$')
 _P = rb'(?:[A-Za-z_][\w.-]*:)?'  # an optional namespace prefix
 # A formula cell followed by no value, or by an empty one.
@@ -123,11 +133,12 @@ _FORMULA_WITHOUT_VALUE = re.compile(
     rb'<' + _P + rb'c\s([^>]*?)>\s*'
     rb'<' + _P + rb'f\b[^>]*?(?:/>|>[^<]*</' + _P + rb'f>)\s*'
     rb'(?:(<' + _P + rb'v\s*/>|<' + _P + rb'v\s*>\s*</' + _P + rb'v>)|</' + _P + rb'c>)')
-_CARRY_MAX = 1024 * 1024
+_R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
+_T_ATTR = re.compile(rb'(?:^|\s)t\s*=\s*["\'](\w*)["\']')
 
 
 class NeedsExactScan(Exception):
-    """A chunk holds cells the fast path cannot place: parse the part (`scan_sheet_exactly`)."""
+    """A part holds cells the fast path cannot place: parse it (`scan_sheet_exactly`)."""
 
 
 @dataclass
@@ -137,7 +148,7 @@ class SheetScan:
     max_row: int = 0
     min_column: int = 0
     max_column: int = 0
-    strings: int = 0  # shared strings (in the sharedStrings part)
+    strings: int = 0  # shared strings (`<si>` elements)
     formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column), first ones
     formula_count: int = 0
 
@@ -150,49 +161,117 @@ class SheetScan:
 
 class SheetScanner:
     """The fast path, fed a part's chunks in order; raises UnreadableFile as soon as a bound
-    is crossed, NeedsExactScan when a chunk is not in the common form."""
+    is crossed (or on a DTD), NeedsExactScan when the part is not in the common form.
 
-    def __init__(self, label: str, file_name: str, limits: Limits):
+    `trusted_xml`: the part is not also checked by expat (worksheets, shared strings), so
+    its declared encoding must be the one expat would accept without question (UTF-8);
+    others go through the exact path, whose parser judges them.
+    """
+
+    def __init__(self, label: str, file_name: str, limits: Limits, trusted_xml: bool = False):
         self.scan = SheetScan(label)
         self._file_name = file_name
         self._limits = limits
-        self._carry = b""
-        self._shared_strings: bool | None = None  # known from the first chunk
+        self._check_start = trusted_xml
+        self._pending: list[bytes] = []
+        self._size = 0
 
     def feed(self, chunk: bytes) -> None:
-        if self._shared_strings is None:
-            self._shared_strings = b"<sst" in chunk or b":sst" in chunk
-        buffer = self._carry + chunk
-        cut = _last_cell_start(buffer)
+        self._pending.append(chunk)
+        self._size += len(chunk)
+        if self._size < _SEGMENT:
+            return
+        buffer = b"".join(self._pending)
+        # Cut before the last cell, so every cell scanned is whole (its formula, its value).
+        cut = buffer.rfind(b"<c ")
         if cut <= 0:
-            if len(buffer) <= _CARRY_MAX:
-                self._carry = buffer
+            if len(buffer) < 4 * _SEGMENT:
+                self._pending = [buffer]
                 return
-            cut = max(buffer.rfind(b"<"), 1)  # a huge cell: keep tags whole, at least
-        self._scan(buffer[:cut])
-        self._carry = buffer[cut:]
+            cut = buffer.rfind(b"<")  # a huge cell: keep tags whole, at least
+            if cut <= 0:
+                cut = len(buffer)  # text only: no tag to cut
+        self._scan(buffer, cut)
+        rest = buffer[cut:]
+        self._pending, self._size = [rest], len(rest)
 
     def close(self) -> SheetScan:
-        self._scan(self._carry)
-        self._carry = b""
+        buffer = b"".join(self._pending)
+        self._pending, self._size = [], 0
+        self._scan(buffer, len(buffer))
         return self.scan
 
-    def _scan(self, segment: bytes) -> None:
-        if not segment:
+    def _scan(self, buffer: bytes, end: int) -> None:
+        """Scan buffer[:end]; the bytes after `end` (or zeros) are only read as context."""
+        if self._check_start:
+            self._check_start = False
+            _check_encoding(buffer)
+        if not end:
             return
-        if (segment.count(b"<c ") != segment.count(b'<c r="') or _ODD_CELL.search(segment)
-                or _PREFIXED_CELL.search(segment)):
+        a = np.frombuffer(buffer + _PAD, dtype=np.uint8)
+        lt = np.flatnonzero(a[:end] == _LT)
+        if not len(lt):
+            return
+        after = a[lt + 1]
+        for at in lt[after == _BANG].tolist():  # comments and CDATA are harmless
+            if buffer[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+                raise UnreadableFile("file_xml_dtd", name=self._file_name)
+        self._check_prefixes(a, end)
+        self._cells(a, lt, np.flatnonzero(after == _C), end)
+        strings = lt[after == _S]
+        if len(strings):
+            self.scan.strings += int(((a[strings + 2] == _I) & _ends_name(a[strings + 3])).sum())
+        if (after == _F).any() or self._prefixed_formula:
+            self._find_formulas(buffer[:end])
+
+    def _check_prefixes(self, a: np.ndarray, end: int) -> None:
+        """A prefixed cell or shared string (`<x:c>`, `<x:si>`): only the exact path places
+        or counts them. A prefixed formula only needs the formula search."""
+        colons = np.flatnonzero(a[:end] == _COLON)
+        self._prefixed_formula = False
+        if not len(colons):
+            return
+        first = a[colons + 1]
+        if (((first == _C) & _ends_name(a[colons + 2])).any()
+                or ((first == _S) & (a[colons + 2] == _I) & _ends_name(a[colons + 3])).any()):
             raise NeedsExactScan()
-        letters = _CELL_LETTERS.findall(segment)
-        if letters:
-            columns = [column_number(text) for text in set(letters)]
-            rows = [bounded_int(text) for text in set(_CELL_DIGITS.findall(segment))]
-            _extend(self.scan, min(rows), max(rows), min(columns), max(columns),
-                    self._file_name, self._limits)
-        if self._shared_strings:
-            self.scan.strings += segment.count(b"<si>") + segment.count(b"<si ")
-        if b"<f" in segment or b":f" in segment:
-            self._find_formulas(segment)
+        self._prefixed_formula = bool((first == _F).any())
+
+    def _cells(self, a: np.ndarray, lt: np.ndarray, cells: np.ndarray, end: int) -> None:
+        """Bounds of the non-empty cells; `cells` indexes the `<` of each `<c…` in `lt`."""
+        if not len(cells):
+            return
+        starts = lt[cells]
+        head = sliding_window_view(a, _HEAD)[starts]  # `<c r="` and the reference after it
+        following = head[:, 2]
+        if ((following == 9) | (following == 10) | (following == 13) | (following == _GT)
+                | (following == _SLASH)).any():
+            raise NeedsExactScan()  # a cell without reference, or with odd spacing
+        common = following == _SPACE  # the others are <col>, <cfRule>…
+        if not common.all():
+            cells, starts, head = cells[common], starts[common], head[common]
+            if not len(cells):
+                return
+        if not ((head[:, 3] == _R) & (head[:, 4] == _EQUALS) & (head[:, 5] == _QUOTE)).all():
+            raise NeedsExactScan()  # the reference is not the first attribute
+        # Where the next tag starts (the end of the segment after the last one).
+        nexts = lt[np.minimum(cells + 1, len(lt) - 1)]
+        if cells[-1] == len(lt) - 1:
+            nexts[-1] = end
+        around = sliding_window_view(a, 6)[nexts - 2]  # `/>` then `</c>`, or not
+        closed = around[:, 1] == _GT
+        self_closed = closed & (around[:, 0] == _SLASH)
+        closed_at_once = (closed & ~self_closed & (around[:, 3] == _SLASH)
+                          & (around[:, 4] == _C) & (around[:, 5] == _GT))
+        maybe_empty = np.flatnonzero(self_closed | closed_at_once)
+        if len(maybe_empty):
+            empty = _plain_tags(a, starts[maybe_empty], nexts[maybe_empty])
+            if empty.any():
+                keep = np.ones(len(starts), dtype=bool)
+                keep[maybe_empty[empty]] = False
+                head = head[keep]
+        if len(head):
+            _extend(self.scan, *_references(head[:, 6:]), self._file_name, self._limits)
 
     def _find_formulas(self, segment: bytes) -> None:
         for match in _FORMULA_WITHOUT_VALUE.finditer(segment):
@@ -205,6 +284,76 @@ class SheetScanner:
                 continue  # Excel's cached "" for a formula such as =SI(A2="";"";…)
             _add_formula(self.scan, bounded_int(reference.group(2)),
                          column_number(reference.group(1)))
+
+
+def _ends_name(following: np.ndarray) -> np.ndarray:
+    """Whether each byte ends a tag's name: whitespace, `>` or `/`."""
+    return ((following == _SPACE) | (following == _GT) | (following == _SLASH)
+            | (following == 9) | (following == 10) | (following == 13))
+
+
+def _check_encoding(head: bytes) -> None:
+    """A part not checked by expat must be what expat accepts without question: UTF-8,
+    declared or not. UTF-16 and other declared encodings take the exact path."""
+    if head.startswith(UTF16_BOMS) or head.startswith((b"\x00<", b"<\x00")):
+        raise NeedsExactScan()
+    declaration = _DECLARATION.match(head, 0, 1024)
+    if declaration:
+        encoding = _ENCODING.search(declaration.group(1))
+        if encoding and encoding.group(1).strip().lower() != b"utf-8":
+            raise NeedsExactScan()
+
+
+def _plain_tags(a: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which tags a[start:end] end only at their last byte: one `>`, paired double quotes,
+    no single quote (so no attribute value can contain the end)."""
+    lengths = ends - starts
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    chars = a[np.repeat(starts, lengths) + offsets]
+    count = len(starts)
+    closing = np.bincount(owner, weights=chars == _GT, minlength=count)
+    quotes = np.bincount(owner, weights=chars == _QUOTE, minlength=count)
+    apostrophes = np.bincount(owner, weights=chars == _APOSTROPHE, minlength=count)
+    return (closing == 1) & (quotes % 2 == 0) & (apostrophes == 0)
+
+
+def _references(window: np.ndarray) -> tuple[int, int, int, int]:
+    """(first row, last row, first column, last column), 1-based, of the references that
+    start each line of `window`, or NeedsExactScan for one longer than 3 letters and 7
+    digits.
+
+    Only the extremes are needed: each reference's digits, right-aligned on eight bytes
+    padded with "0", compare as big-endian integers in the order of the numbers (leading
+    zeros included); its letters right-aligned on four bytes padded with "@" (before "A"),
+    in the order of the columns. A reference calamine refuses (a digit before a letter, a
+    stray character) stops its whole read before it allocates anything: what we make of
+    it does not matter.
+    """
+    letters = (((window & 0xDF) - np.uint8(65)) < 26).argmin(axis=1)  # wraps below "A"
+    quote = (window == _QUOTE).argmax(axis=1)  # 0 if none
+    digits = quote - letters
+    if not ((letters >= 1) & (letters <= 3) & (digits >= 1) & (digits <= 7)).all():
+        raise NeedsExactScan()
+    shape = letters * 8 + digits
+    shapes = np.flatnonzero(np.bincount(shape))
+    rows, columns = [], []
+    for kind in shapes.tolist():  # one or two shapes in a segment, as a rule
+        count_letters, count_digits = divmod(kind, 8)
+        block = window if len(shapes) == 1 else window[shape == kind]
+        keys = np.full((len(block), 8), 48, dtype=np.uint8)
+        keys[:, 8 - count_digits:] = block[:, count_letters:count_letters + count_digits]
+        keys = keys.view(">u8").ravel()
+        rows += [int(keys.min()), int(keys.max())]
+        keys = np.full((len(block), 4), 64, dtype=np.uint8)
+        keys[:, 4 - count_letters:] = block[:, :count_letters] & 0xDF
+        keys = keys.view(">u4").ravel()
+        columns += [int(keys.min()), int(keys.max())]
+    first, last = min(rows).to_bytes(8, "big"), max(rows).to_bytes(8, "big")
+    if not (first.isdigit() and last.isdigit()):
+        raise NeedsExactScan()  # a stray character: calamine refuses it, let expat say why
+    return (int(first), int(last), column_number(min(columns).to_bytes(4, "big").lstrip(b"@")),
+            column_number(max(columns).to_bytes(4, "big").lstrip(b"@")))
 
 
 def scan_sheet_exactly(chunks: Iterable[bytes], label: str, file_name: str,
@@ -279,14 +428,3 @@ def _add_formula(scan: SheetScan, row: int, column: int) -> None:
     scan.formula_count += 1
     if len(scan.formulas) < MAX_LOCATED_FORMULAS:
         scan.formulas.append((row, column))
-
-
-def _last_cell_start(buffer: bytes) -> int:
-    """Where the last cell of the buffer starts (everything before it is whole cells)."""
-    # The common form first: it is found near the end, and bounds the other searches.
-    cut = buffer.rfind(b"<c ")
-    cut = max(cut, buffer.rfind(b"<c>", cut + 1), buffer.rfind(b"<c/", cut + 1))
-    prefixed = max(buffer.rfind(b":c ", cut + 1), buffer.rfind(b":c>", cut + 1))
-    if prefixed > cut:
-        cut = max(cut, buffer.rfind(b"<", 0, prefixed))
-    return cut

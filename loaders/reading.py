@@ -5,8 +5,9 @@ number of the first row, so problems can point at the row the user sees.
 
 Uploads are untrusted. In order: the size; the kind, from the bytes (not the name); for a
 zip, the central directory (entries, declared sizes, ratios), then every part decompressed
-by us and measured (size and CRC), XML parts well-formed and without DTD, worksheets
-bounded (rows, columns, the rectangle calamine will allocate); only then calamine, whose
+by us once and measured (size and CRC), XML parts without DTD and well-formed (but for an
+.xlsx's worksheets and shared strings: see `container`), worksheets bounded (rows, columns,
+the rectangle calamine will allocate); only then calamine, whose
 errors and Rust panics become sentences too. Whatever goes wrong ends as `UnreadableFile`
 with one sentence, never a stack trace.
 
@@ -26,7 +27,7 @@ from python_calamine import CalamineError, PasswordError, SheetTypeEnum, SheetVi
 
 from loaders import ooxml, ods
 from loaders.cellref import column_letter
-from loaders.container import ZipPackage, ole2_kind, sniff
+from loaders.container import BIG_CHUNK, ZipPackage, ole2_kind, sniff
 from loaders.csv_reader import read_csv
 from loaders.limits import MB, Limits
 from loaders.problems import Problem, UnreadableFile
@@ -97,9 +98,12 @@ def _read_ooxml(data: bytes, package: ZipPackage, limits: Limits) -> RawWorkbook
             package.verify(part)
             continue
         # Every XML part is scanned, not only those the workbook points to: calamine
-        # resolves paths itself, and what it reads must have been bounded.
+        # resolves paths itself, and what it reads must have been bounded. Worksheets and
+        # shared strings (most of the bytes) are not also checked by expat: see
+        # `container`'s docstring.
         label = layout.sheet_parts.get(part, posixpath.basename(part))
-        scans[part] = _scan_part(package, part, label, limits)
+        bulk = part in layout.sheet_parts or part.lower() == _SHARED_STRINGS
+        scans[part] = _scan_part(package, part, label, limits, bulk)
     _check_totals([scan.area for scan in scans.values()], package.name, limits)
     if max((scan.strings for scan in scans.values()), default=0) > limits.max_cells:
         raise UnreadableFile("file_too_many_cells", name=package.name, limit=limits.max_cells)
@@ -112,10 +116,17 @@ def _read_ooxml(data: bytes, package: ZipPackage, limits: Limits) -> RawWorkbook
     return _workbook(package.name, layout.kind, sheets, problems, layout.date1904)
 
 
-def _scan_part(package: ZipPackage, part: str, label: str, limits: Limits) -> ooxml.SheetScan:
-    scanner = ooxml.SheetScanner(label, package.name, limits)
+# The one shared-strings part calamine reads (it matches zip names ignoring case).
+_SHARED_STRINGS = "xl/sharedstrings.xml"
+
+
+def _scan_part(package: ZipPackage, part: str, label: str, limits: Limits,
+               bulk: bool) -> ooxml.SheetScan:
+    """Bounds, formulas and strings of one XML part, decompressed once; a part the fast
+    path cannot read is decompressed again and parsed element by element (by expat)."""
+    scanner = ooxml.SheetScanner(label, package.name, limits, trusted_xml=bulk)
     try:
-        for chunk in package.stream(part):
+        for chunk in package.stream(part, check_xml=not bulk, chunk=BIG_CHUNK):
             scanner.feed(chunk)
         return scanner.close()
     except ooxml.NeedsExactScan:

@@ -1,0 +1,244 @@
+"""The byte scan of worksheets and shared strings that bounds a workbook before calamine.
+
+Worksheets and shared strings are not checked by expat (it cost as much as calamine's whole
+read): their numpy scan must see every non-empty cell calamine will place, refuse DTDs, and
+send anything unusual to the exact, element-by-element path. Test codes `sc0xx`.
+"""
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from loaders import ooxml
+from loaders.limits import Limits
+from loaders.problems import UnreadableFile
+from loaders.reading import read_workbook
+from tests.files.builders import parts_of, rezip
+
+ROOT = Path(__file__).resolve().parents[1]
+SHEET_XML = "xl/worksheets/sheet1.xml"
+HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+TAIL = b"</sheetData></worksheet>"
+
+
+def scan(body: bytes, limits: Limits = Limits(), chunk: int = 1 << 16) -> ooxml.SheetScan:
+    """The fast path's scan of a sheet whose sheetData holds `body`."""
+    xml = HEAD + body + TAIL
+    scanner = ooxml.SheetScanner("Plan", "plan.xlsx", limits, trusted_xml=True)
+    for start in range(0, len(xml), chunk):
+        scanner.feed(xml[start:start + chunk])
+    return scanner.close()
+
+
+def exact(body: bytes, limits: Limits = Limits()) -> ooxml.SheetScan:
+    return ooxml.scan_sheet_exactly([HEAD + body + TAIL], "Plan", "plan.xlsx", limits)
+
+
+def bounds(result: ooxml.SheetScan) -> tuple[int, int, int, int]:
+    return result.min_row, result.max_row, result.min_column, result.max_column
+
+
+def workbook_with(tmp_path, body: bytes) -> bytes:
+    """A real .xlsx (one cell, A1) with `body` added at the end of its sheetData."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Plan"
+    workbook.active.append(["a"])
+    workbook.save(tmp_path / "plan.xlsx")
+    parts = parts_of(tmp_path / "plan.xlsx")
+    parts[SHEET_XML] = parts[SHEET_XML].replace(b"</sheetData>", body + b"</sheetData>")
+    return rezip(parts)
+
+
+def test_sc001_a_slash_in_an_attribute_does_not_hide_a_far_cell(tmp_path):
+    # Both forms were missed by the former regular expression, and calamine then asked for
+    # 512 GiB for the rectangle and aborted the process.
+    for far in (b'<row r="1048576"><c r="XFD1048576" foo="/"><v>1</v></c></row>',
+                b'<row r="1048576"><c r="XFD1048576" x="/>"><v>1</v></c></row>'):
+        with pytest.raises(UnreadableFile) as caught:
+            scan(b'<row r="1"><c r="A1"><v>1</v></c></row>' + far)
+        assert caught.value.code == "sheet_too_many_rows"
+        with pytest.raises(UnreadableFile) as caught:
+            read_workbook(workbook_with(tmp_path, far), "plan.xlsx")
+        assert caught.value.code == "sheet_too_many_rows"
+
+
+def test_sc002_only_provably_empty_cells_are_left_out():
+    limits = Limits(max_rows=10**7, max_columns=20_000, max_cells=10**12)
+    # Formatting only, self-closed or closed at once: calamine leaves them out, so do we.
+    assert bounds(scan(b'<row r="2"><c r="B2"><v>1</v></c><c r="Z9" s="1"/>'
+                       b'<c r="Y8" s="1"></c></row>', limits)) == (2, 2, 2, 2)
+    # A `>` or a quote that could hide where the tag ends: counted, whatever it holds.
+    assert bounds(scan(b'<row r="2"><c r="B2"><v>1</v></c><c r="D4" x="a>b"/></row>',
+                       limits)) == (2, 4, 2, 4)
+    assert bounds(scan(b"<row r=\"2\"><c r=\"B2\"><v>1</v></c><c r=\"E5\" x='1'/></row>",
+                       limits)) == (2, 5, 2, 5)
+    # Text directly in the cell is not a value for calamine, but a byte scan cannot tell.
+    assert bounds(scan(b'<row r="2"><c r="B2"><v>1</v></c><c r="F6"> </c></row>',
+                       limits)) == (2, 6, 2, 6)
+
+
+def test_sc003_references_in_every_form_calamine_reads():
+    limits = Limits(max_rows=10**7, max_columns=20_000, max_cells=10**12)
+    cells = b"".join(b'<c r="%s"><v>1</v></c>' % reference for reference in (
+        b"b20", b"XFD21", b"AA0000019", b"Z99"))
+    assert bounds(scan(cells, limits)) == bounds(exact(cells, limits)) == (19, 99, 2, 16384)
+    # More digits is not a larger number when some are leading zeros.
+    cells = b'<c r="A0000001"><v>1</v></c><c r="A999999"><v>1</v></c>'
+    assert bounds(scan(cells, limits)) == (1, 999999, 1, 1)
+
+
+@pytest.mark.parametrize("reference, code", [(b"AAAA1", "sheet_too_many_columns"),
+                                             (b"A00000070000", "sheet_too_many_rows"),
+                                             (b"A" + b"9" * 5000, "sheet_too_many_rows")])
+def test_sc004_longer_references_are_placed_exactly(tmp_path, reference, code):
+    cell = b'<row r="2"><c r="%s"><v>1</v></c></row>' % reference
+    with pytest.raises(ooxml.NeedsExactScan):
+        scan(cell)
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(workbook_with(tmp_path, cell), "plan.xlsx")
+    assert caught.value.code == code
+
+
+def test_sc005_encodings_expat_must_judge_take_the_exact_path(tmp_path):
+    for prolog in (b'<?xml version="1.0" encoding="ISO-8859-1"?>', b"\xff\xfe", b"\xfe\xff",
+                   b'<?xml version="1.0" encoding="UTr-8"?>'):
+        scanner = ooxml.SheetScanner("Plan", "plan.xlsx", Limits(), trusted_xml=True)
+        scanner.feed(prolog + HEAD + TAIL)
+        with pytest.raises(ooxml.NeedsExactScan):
+            scanner.close()
+    for prolog in (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+                   b"\xef\xbb\xbf", b""):
+        scanner = ooxml.SheetScanner("Plan", "plan.xlsx", Limits(), trusted_xml=True)
+        scanner.feed(prolog + HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row>' + TAIL)
+        assert bounds(scanner.close()) == (1, 1, 1, 1)
+    # Declared Latin-1: bounded by the exact path, then read by calamine (which reads bytes
+    # as UTF-8: ASCII text is read, an accent refused as a damaged file).
+    parts = parts_of(_saved(tmp_path))
+    for text, outcome in ((b"resume", [["resume"]]), (b"r\xe9sum\xe9", "file_corrupt")):
+        parts[SHEET_XML] = (b'<?xml version="1.0" encoding="ISO-8859-1"?>' + HEAD
+                            + b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + text
+                            + b"</t></is></c></row>" + TAIL)
+        try:
+            result = read_workbook(rezip(parts), "plan.xlsx").sheets[0].rows
+        except UnreadableFile as error:
+            result = error.code
+        assert result == outcome
+
+
+def test_sc006_dtd_in_a_sheet_is_refused_without_expat(tmp_path):
+    for prolog in (b'<!DOCTYPE worksheet [<!ENTITY a "b">]>', b"<!doctype worksheet>"):
+        parts = parts_of(_saved(tmp_path))
+        parts[SHEET_XML] = prolog + parts[SHEET_XML]
+        with pytest.raises(UnreadableFile) as caught:
+            read_workbook(rezip(parts), "plan.xlsx")
+        assert caught.value.code == "file_xml_dtd"
+    # Comments and CDATA are harmless: read as usual.
+    parts = parts_of(_saved(tmp_path))
+    parts[SHEET_XML] = parts[SHEET_XML].replace(b"<sheetData>", b"<!-- x --><sheetData>")
+    assert read_workbook(rezip(parts), "plan.xlsx").sheets[0].rows == [["a"]]
+
+
+def _saved(tmp_path) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["a"])
+    workbook.save(tmp_path / "plan.xlsx")
+    return tmp_path / "plan.xlsx"
+
+
+@pytest.mark.parametrize("tag", ["si", "x:si"])
+def test_sc007_shared_strings_are_counted_with_or_without_a_prefix(tmp_path, tag):
+    parts = parts_of(_saved(tmp_path))
+    items = "".join(f"<{tag}><x:t>s{n}</x:t></{tag}>" if ":" in tag else f"<si><t>s{n}</t></si>"
+                    for n in range(30))
+    parts["xl/sharedStrings.xml"] = (
+        '<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{items}</x:sst>").encode()
+    with pytest.raises(UnreadableFile) as caught:
+        read_workbook(rezip(parts), "plan.xlsx", Limits(max_cells=20))
+    assert caught.value.code == "file_too_many_cells"
+
+
+def test_sc008_scan_of_large_sheets_matches_the_exact_parse_wherever_chunks_end():
+    # Several segments of a megabyte: cells cut anywhere must be placed once, with their
+    # formulas, their empty neighbours, and one far cell in the middle.
+    rng = random.Random(3)
+    rows = []
+    for row in range(1, 30000):
+        cells = [b'<c r="A%d" t="inlineStr"><is><t>%s</t></is></c>' % (row, b"x" * rng.randrange(80))]
+        if row % 97 == 0:
+            cells.append(b'<c r="C%d"><f>A1</f></c>' % row)
+        if row % 13 == 0:
+            cells.append(b'<c r="ZZZ%d" s="2"/>' % row)
+        if row == 14500:
+            cells.append(b'<c r="RZ%d"><v>3</v></c>' % (row - 14000))
+        rows.append(b'<row r="%d">%s</row>' % (row, b"".join(cells)))
+    body = b"".join(rows)
+    assert len(body) > 3 << 20
+    limits = Limits(max_cells=10**8)
+    expected = exact(body, limits)
+    assert bounds(expected) == (1, 29999, 1, 494) and expected.formula_count == 309
+    for chunk in (1 << 20, (1 << 20) + 7, 65_536, 3_000_001):
+        result = scan(body, limits, chunk=chunk)
+        assert bounds(result) == bounds(expected)
+        assert (result.formulas, result.formula_count) == (expected.formulas, expected.formula_count)
+
+
+_FUZZ = textwrap.dedent("""
+    import random, sys
+    sys.path.insert(0, {root!r})
+    from tests.files.builders import rezip
+    from loaders.reading import read_workbook
+    from loaders.problems import UnreadableFile
+    import pickle
+    parts = pickle.loads(bytes.fromhex(sys.argv[1]))
+    rng = random.Random(2026)
+    inserts = [b'"', b"'", b"<", b">", b"<!--", b"<![CDATA[", b"</", b"/>", b"&", b"]]>",
+               b'<c r="A1">', b"<row>", b"</row>", b"<v>", b"<is><t>", b"<si>", b"</sst>"]
+    outcomes = set()
+    for case in range({cases}):
+        part = ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml")[case % 2]
+        xml = parts[part]
+        at = rng.randrange(len(xml) + 1)
+        kind = case % 4
+        if kind == 0:
+            xml = xml[:at]
+        elif kind == 1:
+            xml = xml[:at] + xml[at + rng.randrange(1, 30):]
+        else:
+            for _ in range(kind):
+                at = rng.randrange(len(xml) + 1)
+                xml = xml[:at] + rng.choice(inserts) + xml[at:]
+        try:
+            read_workbook(rezip(dict(parts, **{{part: xml}})), "plan.xlsx")
+            outcomes.add("read")
+        except UnreadableFile as error:
+            outcomes.add(error.code)
+    print(sorted(outcomes))
+""")
+
+
+def test_sc009_broken_sheets_and_shared_strings_never_hang_calamine(tmp_path):
+    # Without expat, calamine meets broken XML in these parts: its .xlsx reader must end
+    # on every one (a refusal or rows), never spin. A separate process, so a hang fails
+    # the test instead of blocking the suite.
+    import pickle
+    parts = parts_of(_saved(tmp_path))
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org'
+        b'/spreadsheetml/2006/main"><si><t>un</t></si><si><r><t>deux</t></r><r><t> trois</t>'
+        b'</r></si></sst>')
+    parts[SHEET_XML] = parts[SHEET_XML].replace(
+        b"</sheetData>", b'<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="s"><v>1</v></c>'
+                         b'<c r="C2"><f>A1</f><v></v></c></row></sheetData>')
+    script = _FUZZ.format(root=str(ROOT), cases=1500)
+    done = subprocess.run([sys.executable, "-c", script, pickle.dumps(parts).hex()],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcomes = eval(done.stdout)  # noqa: S307 - our own child's list of codes
+    assert "read" in outcomes and "file_corrupt" in outcomes
