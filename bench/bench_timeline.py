@@ -14,8 +14,9 @@ terms, ~15 % past the term's end):
   alone on a frame prepared beforehand with the same hover fields already formatted
   (title, axis, owner, service, dates, status, progress, météo, budget), rows labelled
   with titles as Horizon's are (`y="title"`: the synthetic titles are unique);
-- payload: `fig.to_json()` and what Dash sends (`json.dumps(fig.to_plotly_json(),
-  cls=PlotlyJSONEncoder)`), in kB;
+- payload: `fig.to_json()` and what Dash sends: `plotly.io.json.to_json_plotly(fig)`,
+  which Dash's own `dash._utils.to_json` calls for a callback's output (compact, with
+  `<`, `>` and `/` escaped), the same serialiser for both figures, in kB;
 - draw: `Plotly.newPlot` until two animation frames later (drawn) in Debian's Chromium,
   headless, plotly.min.js from the installed plotly package; both figures get the same
   width and Horizon's height (rows × row height), the JSON is parsed before the clock starts;
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import statistics
@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 import pandas as pd  # noqa: E402
 import plotly  # noqa: E402
 import plotly.express as px  # noqa: E402
-from plotly.utils import PlotlyJSONEncoder  # noqa: E402
+from plotly.io.json import to_json_plotly  # noqa: E402
 
 from bench.synthetic import STATUS_DATE, synthetic_plan  # noqa: E402
 from components.i18n import (STATUS_LABELS, WEATHER_LABELS, format_day, format_money,  # noqa: E402
@@ -109,7 +109,8 @@ def build_horizon_cold(plan: Plan):
 
 
 def dash_json(figure) -> str:
-    return json.dumps(figure.to_plotly_json(), cls=PlotlyJSONEncoder)
+    """The figure's JSON as Dash sends it (dash._utils.to_json is this call)."""
+    return to_json_plotly(figure)
 
 
 def timed(function, *args) -> tuple[float, object]:

@@ -1,18 +1,27 @@
 """The timeline: strategy bands, plan Gantt bars, milestones, terms and the status date.
 
-A pure function of (plan, view, status date): no Dash, no file. Bars are `go.Bar` with a
-`YYYY-MM-DD` `base` and a length in milliseconds (what plotly.express.timeline does), rows
-are numeric positions labelled with titles, so two actions may share a title. The part of a
-bar or band past the end of the current term is a separate, hatched segment: hatching whole
-bars would mark what lies inside the term, and hatching every bar slows drawing 2–4×.
+A pure function of (plan, view, status date[, baseline plan]): no Dash, no file. Bars are
+`go.Bar` with a `YYYY-MM-DD` `base` and a length in milliseconds (what
+plotly.express.timeline does), rows are numeric positions labelled with titles, so two
+actions may share a title. The part of a bar or band past the end of the current term is a
+separate, hatched segment: hatching whole bars would mark what lies inside the term, and
+hatching every bar slows drawing 2–4×.
 
 Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
-- one trace per colour group (and one for its hatched parts), never per bar or per axis;
-- what users read of each action and milestone (escaped text, French dates through a month
-  table, money and shares once per distinct value) is computed column-wise, once per plan
-  and language (`plan_texts`): a filter change only picks rows;
-- hover text is written once in each trace's `hovertemplate`; `customdata` holds the
-  fields, the action id first (what a click opens);
+- one trace per colour group (and one for its hatched parts), never per bar; a large
+  group's bars are split by band, so that the axis title is written once per trace;
+- what users read of each action and milestone (escaped text, money and shares once per
+  distinct value) is computed column-wise, once per plan and language (`plan_texts`): a
+  filter change only picks rows;
+- the JSON is kept near px.timeline's for the same hover content although the figure
+  draws more (milestones, progress, bands, terms): hover labels are written once in a
+  template (the one most traces share, once in the layout's template); `customdata` holds
+  only what differs per bar, the action id first (what a click opens); the title is the
+  row label (`%{y}`) unless the label cuts it; days are numbers or `YYYY-MM-DD` that
+  Plotly writes as dates (`%{x|%-d %B %Y}`, with the month names of the locale the page
+  gives Plotly: assets/plotly-locale-fr.js, lowercase as French writes them); status and météo labels, shared axis and milestone titles sit once in a
+  trace's template or `meta`; numbers are base64 arrays (float32 to within 2 minutes where
+  a day is all that counts, rows int16);
 - the part done is one line trace (a single SVG path), without hover of its own;
 - the margins are sized for the row labels and the legend from font metrics, because Plotly
   draws the whole figure twice when it has to widen a margin itself;
@@ -29,7 +38,7 @@ import datetime as dt
 import html
 import threading
 import unicodedata
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,6 +79,21 @@ DRAWN_COLUMNS = ("id", "axis_id", "title", "owner", "service", "start", "end", "
                  "progress", "weather", "budget", "row")  # what the figure reads
 COMPACT_BYTES = 16_000_000  # at most this much memory for one fixed-width text array
 MIN_FONT_PX = 12
+GROUPED_FIELD = {"statut": "status", "meteo": "weather"}  # colour grouping -> hover field
+# Days in hovers, written by Plotly from a date (`%{x|…}`) with the month names of the
+# page's Plotly locale (« 15 mars 2026 », “15 March 2026”).
+DAY_FORMAT = "%-d %B %Y"  # as components.i18n.format_day writes them
+DAY_MS = 86_400_000
+NOON_MS = DAY_MS // 2
+TRACE_BYTES = 700  # what one more trace of bars or markers costs in JSON, about
+BAND_SPLIT_BARS = 100  # a group's bars split by band past 100 a band: each trace costs build time
+SHARED_TITLES = 12  # per milestone state, at most this many titles get a trace each
+# The baseline's ghost bar: under the row's bar (which spans ±BAR_WIDTH/2 around the row),
+# overlapping its lower edge, so it shows behind a bar that grew; grey and outlined.
+GHOST_WIDTH = 0.3
+GHOST_OFFSET = 0.18
+GHOST_FILL = "rgba(110,110,110,0.22)"
+GHOST_LINE = "#5A5A5A"
 FONT = "Marianne, Arial, sans-serif"
 
 
@@ -237,23 +261,26 @@ def plan_texts(plan: Plan, lang: str) -> dict[str, np.ndarray]:
             _TEXT_CACHE.move_to_end(key)
             return cached[2]
     actions, milestones = plan.actions, plan.milestones
-    starts, ends = format_days(actions["start"], lang), format_days(actions["end"], lang)
     texts = {
         "id": _escaped(actions["id"]),
         "title": _escaped(actions["title"]),
         "owner": _escaped(actions["owner"]),
         "service": _escaped(actions["service"]),
-        "dates": np.array([f"{s} – {e}" for s, e in zip(starts, ends)], dtype=object),
+        "end_iso": _iso(actions["end"].to_numpy("datetime64[D]")).astype(object),
         "status": _labels(actions["status"], STATUS_LABELS[lang]),
-        "progress": format_shares(actions["progress"], lang),
+        # Plain spaces where Babel puts no-break ones: a hover never wraps, and JSON
+        # writes each no-break space in 6 characters.
+        "progress": _plain_spaces(format_shares(actions["progress"], lang)),
         "weather": _labels(actions["weather"], WEATHER_LABELS[lang]),
-        "budget": format_amounts(actions["budget"], lang),
+        "budget": _plain_spaces(format_amounts(actions["budget"], lang)),
         "row_label": _escaped([_short(title) for title in
                                actions["title"].fillna("").to_numpy(object)]),
         "milestone_title": _escaped(milestones["title"]),
-        "milestone_day": format_days(milestones["planned"], lang),
     }
-    texts = {name: _strings(values) for name, values in texts.items()}
+    # A row label cut at LABEL_CHARS does not tell the whole title: those bars carry it.
+    texts["title_cut"] = texts["row_label"] != texts["title"]
+    texts = {name: _strings(values) if values.dtype == object else values
+             for name, values in texts.items()}
     # Where each milestone's action sits in the plan (-1: none), and its date in ms.
     ids = pd.Index(actions["id"].to_numpy(object))
     if ids.is_unique:
@@ -274,6 +301,12 @@ def plan_texts(plan: Plan, lang: str) -> dict[str, np.ndarray]:
     return texts
 
 
+def _plain_spaces(texts: np.ndarray) -> np.ndarray:
+    codes, uniques = pd.factorize(texts)
+    spaced = [text.replace("\u00a0", " ").replace("\u202f", " ") for text in uniques]
+    return np.array(spaced + [""], dtype=object)[codes]
+
+
 def forget_plans() -> None:
     """Drop the text kept for recent plans (benchmarks measure a plan's first figure)."""
     with _TEXT_LOCK:
@@ -291,7 +324,8 @@ def _positions(frame: pd.DataFrame, subset: pd.DataFrame) -> np.ndarray:
 # --- Rows ----------------------------------------------------------------------------------
 
 def layout_rows(plan: Plan, actions: pd.DataFrame, view: View, lang: str,
-                texts: dict[str, np.ndarray] | None = None) -> Rows:
+                texts: dict[str, np.ndarray] | None = None,
+                label_chars: int = LABEL_CHARS) -> Rows:
     """Group the visible actions under their axis's band, in the workbook's order; within a
     band, by start, end, then workbook row. A band title row heads each band."""
     axes = plan.axes
@@ -328,7 +362,7 @@ def layout_rows(plan: Plan, actions: pd.DataFrame, view: View, lang: str,
                                         band=band)
     row_count = len(band) + len(groups)
     tick_labels = np.empty(row_count, dtype=object)
-    tick_labels[tops] = [f"<b>{escape(_short(title))}</b>" for title in titles]
+    tick_labels[tops] = [f"<b>{escape(_short(title, label_chars))}</b>" for title in titles]
     texts = plan_texts(plan, lang) if texts is None else texts
     tick_labels[y] = texts["row_label"][_positions(plan.actions, placed)]
     bands = [{"axis_id": axis_id, "title": title, "start": start, "end": end, "color": color,
@@ -353,7 +387,10 @@ def figure_height(row_count: int) -> int:
 # --- Traces --------------------------------------------------------------------------------
 
 def _color_groups(actions: pd.DataFrame, color_by: str, lang: str):
-    """(legend name, colour, mask) per colour group, in legend order."""
+    """(legend name, colour, mask, hover text of the grouped field) per colour group, in
+    legend order. Status and météo groups are our own labels, the same for every bar of a
+    group: written once in its template (GROUPED_FIELD). Services and owners are user text,
+    which a template would read as markup and `%{…}`: they stay in each bar's customdata."""
     if color_by in ("statut", "meteo"):
         column, codes, colors, names = (
             ("status", STATUSES, STATUS_COLORS, STATUS_LABELS[lang]) if color_by == "statut"
@@ -364,19 +401,19 @@ def _color_groups(actions: pd.DataFrame, color_by: str, lang: str):
             mask = values == code
             known |= mask
             if mask.any():
-                yield names[code], colors[code], mask
+                yield names[code], colors[code], mask, escape(names[code])
         if not known.all():  # no value (or one Horizon does not know)
-            yield names[None], colors[None], ~known
+            yield names[None], colors[None], ~known, escape(names[None])
         return
     column = "service" if color_by == "service" else "owner"
     codes, uniques = pd.factorize(actions[column].fillna(label("unknown", lang)))
     counts = np.bincount(codes, minlength=len(uniques))
     top = np.argsort(-counts, kind="stable")[:len(CATEGORY_COLORS)]  # ties: first seen
     for code, color in zip(sorted(top, key=lambda code: uniques[code]), CATEGORY_COLORS):
-        yield uniques[code], color, codes == code
+        yield uniques[code], color, codes == code, ""
     rest = ~np.isin(codes, top)
     if rest.any():
-        yield label("others", lang), OTHERS_COLOR, rest
+        yield label("others", lang), OTHERS_COLOR, rest, ""
 
 
 def _days_ms(start: np.ndarray, end_exclusive: np.ndarray) -> np.ndarray:
@@ -390,16 +427,23 @@ def _iso(days: np.ndarray) -> np.ndarray:
 
 
 def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.ndarray],
-           lang: str) -> tuple[np.ndarray, str]:
-    """customdata (action id first, for clicks; then the title, for the past-term part's
-    hover) and the hover template."""
+           view: View) -> tuple[np.ndarray, list[str]]:
+    """Every bar's hover fields, one column each (the action id first: what a click opens),
+    and the columns' names. A trace sends only the columns its template reads (`_bar_hover`).
+
+    What a line can take from elsewhere is not repeated per bar: the title is the row label
+    (`%{y}`: Plotly writes the axis's tick text) unless the label cuts it, the start is the
+    bar's `base`, the end a `YYYY-MM-DD` day that Plotly writes as a date, the grouped field
+    (status or météo) is written once in the template, and the axis once in `meta` when the
+    bars of a group are split by band."""
     axis_codes, axis_titles = pd.factorize(actions["axis_title"])
     axes = _strings(np.array([escape(title) for title in axis_titles] + [""],
                              dtype=object))[axis_codes]
-    columns = [(name, texts[name][positions]) for name in ("id", "title")] + [
-        ("axis", axes)] + [(name, texts[name][positions]) for name in
-                          ("owner", "service", "dates", "status", "progress", "weather",
-                           "budget")]
+    grouped = GROUPED_FIELD.get(view.color_by)
+    columns = [("id", texts["id"][positions]), ("title", texts["title"][positions]),
+               ("axis", axes)] + [(name, texts[name][positions]) for name in
+                                  ("owner", "service", "end_iso", "status", "progress",
+                                   "weather", "budget") if name != grouped]
     itemsize = max(values.dtype.itemsize for _name, values in columns)
     compact = all(values.dtype.kind == "U" for _name, values in columns) and \
         len(actions) * len(columns) * itemsize <= COMPACT_BYTES  # else one long text
@@ -407,14 +451,28 @@ def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.nda
                       dtype=f"<U{itemsize // 4}" if compact else object)
     for index, (_name, values) in enumerate(columns):
         custom[:, index] = values
-    colon = " : " if lang == "fr" else ": "
-    lines = []
-    for index, (name, _values) in enumerate(columns):
-        if name == "title":
-            lines.append(f"<b>%{{customdata[{index}]}}</b>")
-        elif name != "id":
-            lines.append(f"{label(name, lang)}{colon}%{{customdata[{index}]}}")
-    return custom, "<br>".join(lines) + "<extra></extra>"
+    return custom, [name for name, _values in columns]
+
+
+def _bar_hover(names: list[str], with_title: bool, axis_in_meta: bool,
+               lang: str) -> tuple[list[int], str]:
+    """(columns of customdata to send, hover template) for one trace of bars; its `meta`
+    holds [axis title (when the trace holds one band), the group's status or météo]."""
+    sent = [name for name in names if (name != "title" or with_title)
+            and (name != "axis" or not axis_in_meta)]
+    at = {name: f"customdata[{position}]" for position, name in enumerate(sent)}
+    colon, day = " : " if lang == "fr" else ": ", DAY_FORMAT
+    lines = [f"<b>%{{{at['title'] if with_title else 'y'}}}</b>"]
+    for name in ("axis", "owner", "service", "dates", "status", "progress", "weather",
+                 "budget"):
+        if name == "dates":
+            value = f"%{{base|{day}}} – %{{{at['end_iso']}|{day}}}"
+        elif name == "axis" and axis_in_meta:
+            value = "%{meta[0]}"
+        else:  # not sent: the group's own text, in meta[1]
+            value = f"%{{{at[name]}}}" if name in at else "%{meta[1]}"
+        lines.append(f"{label(name, lang)}{colon}{value}")
+    return [names.index(name) for name in sent], "<br>".join(lines) + "<extra></extra>"
 
 
 def _split(start: np.ndarray, end_exclusive: np.ndarray, cut: pd.Timestamp | None):
@@ -463,11 +521,15 @@ def _band_traces(bands: pd.DataFrame, cut: pd.Timestamp | None, lang: str) -> li
 def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cut,
                    view: View, lang: str, pitch: int, term_label: str) -> list[dict]:
     """The plan's bars: per colour group, one trace of bars and one of the parts past the
-    current term (hatched). Few traces with one colour each draw fastest: per-bar colours
-    draw 1.5× slower, a trace per axis and group 1.2×."""
+    current term (hatched); each split where some row labels cut their title (those bars
+    carry it), and a large group's bars split by band (the axis is then written once per
+    trace, not once per bar). Few traces with one colour each draw fastest: per-bar colours
+    draw 1.5× slower, a trace per axis and group 1.2× when groups are small."""
     if actions.empty:
         return []
-    custom, template = _hover(actions, positions, texts, lang)
+    custom, names = _hover(actions, positions, texts, view)
+    cut_title = texts["title_cut"][positions]
+    band, axis_titles = actions["band"].to_numpy(np.int64), actions["axis_title"].to_numpy(object)
     start = _seconds(actions["start"])
     end_exclusive = _seconds(actions["end"]) + np.timedelta64(1, "D")
     inside, inside_end, crossing, past_start = _split(start, end_exclusive, cut)
@@ -475,30 +537,40 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
     length_inside = _days_ms(start, inside_end)
     length_past = _days_ms(past_start, end_exclusive)
     y = actions["y"].to_numpy(np.int64)
-    past_template = (f"<b>%{{customdata[1]}}</b><br>"
-                     f"{label('past_term_title', lang, term=term_label)}<extra></extra>")
+    past_line = label("past_term_title", lang, term=term_label)
+    in_band = {b: band == b for b in np.unique(band)}
     traces = []
-    for name, color, mask in _color_groups(actions, view.color_by, lang):
+    for name, color, mask, group_text in _color_groups(actions, view.color_by, lang):
         common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH,
-                  "legendgroup": f"c-{name}"}
-        legend_name = escape(_short(name, LEGEND_CHARS))
-        chosen = mask & inside
-        if chosen.any():
-            traces.append({**common, "name": legend_name, "base": base_inside[chosen],
-                           "x": length_inside[chosen], "y": y[chosen],
-                           "customdata": custom[chosen], "hovertemplate": template,
-                           "marker": {"color": color, "line": {"width": 0}}})
-        chosen = mask & crossing
-        if chosen.any():
-            # Its own hover says what the hatching means; [id, title] keeps clicks working.
-            # The legend entry is the group's plain trace, or this one when it has none.
-            traces.append({**common, "name": legend_name,
-                           "showlegend": not (mask & inside).any(),
-                           "base": base_past[chosen], "x": length_past[chosen],
-                           "y": y[chosen], "customdata": custom[chosen, :2],
-                           "hovertemplate": past_template,
-                           "marker": {"color": with_alpha(color, 0.55), "line": {"width": 0},
-                                      "pattern": BAR_HATCH}})
+                  "legendgroup": f"c-{name}", "name": escape(_short(name, LEGEND_CHARS))}
+        group = []
+        for with_title in (False, True):
+            chosen = mask & inside & (cut_title == with_title)
+            bands = np.unique(band[chosen])
+            by_band = chosen.sum() >= BAND_SPLIT_BARS * len(bands)
+            columns, template = _bar_hover(names, with_title, by_band, lang)
+            for part in ([in_band[b] & chosen for b in bands] if by_band else [chosen]):
+                rows = np.flatnonzero(part)
+                if not len(rows):
+                    continue
+                axis = escape(axis_titles[rows[0]]) if by_band else ""
+                group.append({**common, "base": base_inside[rows], "x": length_inside[rows],
+                              "y": y[rows], "customdata": custom[np.ix_(rows, columns)],
+                              "hovertemplate": template, "marker": {"color": color},
+                              **({"meta": [axis, group_text]} if by_band or group_text
+                                 else {})})
+        for with_title in (False, True):
+            # Its own hover says what the hatching means; the id keeps clicks working.
+            chosen = mask & crossing & (cut_title == with_title)
+            if chosen.any():
+                title = "%{customdata[1]}" if with_title else "%{y}"
+                group.append({**common, "base": base_past[chosen], "x": length_past[chosen],
+                              "y": y[chosen], "customdata": custom[chosen, :2 if with_title else 1],
+                              "hovertemplate": f"<b>{title}</b><br>{past_line}<extra></extra>",
+                              "marker": {"color": with_alpha(color, 0.55), "pattern": BAR_HATCH}})
+        for trace in group[1:]:  # one legend entry per group
+            trace["showlegend"] = False
+        traces += group
     progress = actions["progress"].astype(float).fillna(0).clip(0, 1).to_numpy()
     shown = progress > 0
     if shown.any():
@@ -519,18 +591,29 @@ def _progress_trace(start: np.ndarray, end_exclusive: np.ndarray, progress: np.n
     segments (separated by gaps) draw as a single SVG path, where one bar each cost as much
     to draw as the plan's own bars. Its width is in pixels: rows have a fixed pitch. No
     hover: the bar under it answers. x in milliseconds since 1970 (a date axis reads
-    numbers), gaps as NaN: compact base64 arrays."""
+    numbers); rows as small integers: compact base64 arrays."""
     days = (end_exclusive - start).astype("timedelta64[D]").astype(np.int64)
     done_end = start.astype("datetime64[D]") + np.round(days * progress).astype(
         "timedelta64[D]")
-    x = np.full(3 * len(start), np.nan)
+    # float32: 4 bytes, to within 2 minutes (invisible), a gap where x is NaN.
+    x = np.full(3 * len(start), np.nan, dtype=np.float32)
     x[0::3] = _epoch_ms(start)
     x[1::3] = _epoch_ms(done_end)
-    rows = np.full(3 * len(start), np.nan, dtype=np.float32)
-    rows[0::3] = rows[1::3] = y
     return {"type": "scatter", "mode": "lines", "name": label("progress_done", lang),
-            "legendgroup": "progress", "x": x, "y": rows, "hoverinfo": "skip",
-            "connectgaps": False, "line": {"color": PROGRESS_COLOR, "width": width_px}}
+            "legendgroup": "progress", "x": x, "y": np.repeat(_rows(y), 3),
+            "hoverinfo": "skip", "line": {"color": PROGRESS_COLOR, "width": width_px}}
+
+
+def _rows(y: np.ndarray) -> np.ndarray:
+    """Row positions in the smallest integer type that holds them (2 bytes up to 32,767)."""
+    return y.astype(np.int16 if len(y) == 0 or y.max() < 2 ** 15 else np.int32)
+
+
+def _noon(milliseconds: np.ndarray) -> np.ndarray:
+    """Days (milliseconds since 1970 at midnight) as their noon in float32: 4 bytes a
+    marker, to within 2 minutes, so the marker sits mid-day and Plotly's `%{x|%-d %B %Y}`
+    writes the right day."""
+    return (milliseconds + NOON_MS).astype(np.float32)
 
 
 def _epoch_ms(moments: np.ndarray) -> np.ndarray:
@@ -539,6 +622,9 @@ def _epoch_ms(moments: np.ndarray) -> np.ndarray:
 
 def _milestone_traces(plan: Plan, actions: pd.DataFrame, positions: np.ndarray, texts: dict,
                       status_date: dt.date, lang: str) -> list[dict]:
+    """Markers by state (shape and colour). The hover says the title, the state and the
+    planned day, which Plotly writes from x. A title that many milestones share (« COPIL »,
+    « Recette ») is written once, in its own trace's `meta`, rather than once a marker."""
     if plan.milestones.empty or actions.empty:
         return []
     row_of_action = np.full(len(plan.actions), -1, dtype=np.int64)
@@ -549,26 +635,117 @@ def _milestone_traces(plan: Plan, actions: pd.DataFrame, positions: np.ndarray, 
     if not keep.any():
         return []
     states = _milestone_states(plan, texts, status_date)[keep]
-    # Milliseconds since 1970, as a date axis reads numbers: 8 bytes a milestone in base64.
-    x, y = texts["milestone_ms"][keep], rows[keep]
-    titles, days = texts["milestone_title"][keep], texts["milestone_day"][keep]
+    x, y, titles = _noon(texts["milestone_ms"][keep]), _rows(rows[keep]), \
+        texts["milestone_title"][keep]
     colon = " : " if lang == "fr" else ": "
+    planned = f"{label('planned', lang)}{colon}%{{x|{DAY_FORMAT}}}<extra></extra>"
+    state_line = "%{fullData.name}<br>"  # the trace's name: one template for every state
     traces = []
     for state, (symbol, color) in MILESTONE_STYLES.items():
-        chosen = states == state
-        if not chosen.any():
+        chosen = np.flatnonzero(states == state)
+        if not len(chosen):
             continue
         name = label(f"milestone_{state}", lang)
-        traces.append({
-            "type": "scatter", "mode": "markers", "name": name, "x": x[chosen],
-            "y": y[chosen], "text": titles[chosen], "hovertext": days[chosen],
-            "hovertemplate": (f"<b>%{{text}}</b><br>{name}<br>"
-                              f"{label('planned', lang)}{colon}%{{hovertext}}<extra></extra>"),
-            "marker": {"symbol": symbol, "color": color, "size": 10,
-                       "line": {"width": 1.5, "color": color if symbol.endswith("open")
-                                else "#FFFFFF"}},
-        })
+        common = {"type": "scatter", "mode": "markers", "name": name,
+                  "legendgroup": f"m-{state}",
+                  "marker": {"symbol": symbol, "color": color, "size": 10,
+                             "line": {"width": 1.5, "color": color if symbol.endswith("open")
+                                      else "#FFFFFF"}}}
+        codes, uniques = pd.factorize(titles[chosen])
+        counts = np.bincount(codes, minlength=len(uniques))
+        shared = np.argsort(-counts, kind="stable")[:SHARED_TITLES]
+        # Worth a trace (about TRACE_BYTES of JSON) when it saves more text than that.
+        shared = shared[counts[shared] * np.array([len(uniques[code]) + 3 for code in shared],
+                                                  dtype=np.int64) > TRACE_BYTES]
+        group = []
+        for code in shared:
+            these = chosen[codes == code]
+            group.append({**common, "x": x[these], "y": y[these], "meta": [uniques[code]],
+                          "hovertemplate": f"<b>%{{meta[0]}}</b><br>{state_line}{planned}"})
+        rest = chosen[~np.isin(codes, shared)]
+        if len(rest):
+            group.append({**common, "x": x[rest], "y": y[rest], "text": titles[rest],
+                          "hovertemplate": f"<b>%{{text}}</b><br>{state_line}{planned}"})
+        for trace in group[1:]:  # one legend entry per state
+            trace["showlegend"] = False
+        traces += group
     return traces
+
+
+# --- Baseline (`base=`) ----------------------------------------------------------------------
+
+def _ghost_bars(baseline: Plan, actions: pd.DataFrame, legend: str, lang: str) -> list[dict]:
+    """What the baseline planned for each drawn action it also holds (same id): a thin ghost
+    bar under the row's bar, behind it, outlined so that it shows whatever the colours (and
+    its legend entry names it). Three numbers per action: the hover reads the row label,
+    the ghost's `base` and its end (`x`: the ghost ends 1 ms before the day after its end,
+    so Plotly writes the last day)."""
+    if actions.empty:
+        return []
+    day, colon = DAY_FORMAT, " : " if lang == "fr" else ": "
+    references = baseline.actions.drop_duplicates("id")
+    found = pd.Index(references["id"].to_numpy(object)).get_indexer(
+        actions["id"].to_numpy(object))
+    traces = []
+    held = found >= 0
+    if held.any():
+        start = _seconds(references["start"])[found[held]]
+        end_exclusive = _seconds(references["end"])[found[held]] + np.timedelta64(1, "D")
+        traces.append({
+            "type": "bar", "orientation": "h", "name": legend, "legendgroup": "baseline",
+            "base": _iso(start), "x": _days_ms(start, end_exclusive) - 1,
+            "y": _rows(actions["y"].to_numpy(np.int64)[held]), "width": GHOST_WIDTH,
+            "offset": GHOST_OFFSET,
+            "marker": {"color": GHOST_FILL, "line": {"color": GHOST_LINE, "width": 1}},
+            "legendrank": 1001,  # after the colour groups
+            "hovertemplate": (f"<b>%{{y}}</b><br>{label('baseline_dates', lang)}{colon}"
+                              f"%{{base|{day}}} → %{{x|{day}}}<extra></extra>")})
+    return traces
+
+
+def _moved_milestones(baseline: Plan, plan: Plan, actions: pd.DataFrame, positions: np.ndarray,
+                      texts: dict, lang: str) -> list[dict]:
+    """For each drawn milestone whose planned day moved since the baseline (same id): a
+    tick at the old day (its own symbol and legend entry, never colour alone) joined to the
+    marker by a dotted line; its hover says the old day and the shift in days."""
+    milestones = plan.milestones
+    if milestones.empty or baseline.milestones.empty:
+        return []
+    row_of_action = np.full(len(plan.actions), -1, dtype=np.int64)
+    row_of_action[positions] = actions["y"].to_numpy(np.int64)
+    owner = texts["milestone_action"]
+    rows = np.where(owner >= 0, row_of_action[np.maximum(owner, 0)], -1)
+    references = baseline.milestones.drop_duplicates("id")
+    found = pd.Index(references["id"].to_numpy(object)).get_indexer(
+        milestones["id"].to_numpy(object))
+    old = np.full(len(milestones), np.nan)
+    old[found >= 0] = np.where(references["planned"].notna().to_numpy(bool),
+                               _epoch_ms(_seconds(references["planned"])),
+                               np.nan)[found[found >= 0]]
+    new = texts["milestone_ms"]
+    moved = (rows >= 0) & ~np.isnan(old) & ~np.isnan(new) & (old != new)
+    if not moved.any():
+        return []
+    shifts = np.round((new[moved] - old[moved]) / DAY_MS).astype(np.int64)
+    old, new, y = _noon(old[moved]), _noon(new[moved]), _rows(rows[moved])
+    codes, uniques = pd.factorize(shifts)
+    words = np.array([label(f"milestone_shift_{'one' if abs(n) == 1 else 'many'}", lang,
+                            n=f"{n:+d}") for n in uniques], dtype=object)
+    x = np.full(3 * len(old), np.nan, dtype=np.float32)
+    x[0::3], x[1::3] = old, new
+    colon = " : " if lang == "fr" else ": "
+    return [
+        {"type": "scatter", "mode": "lines", "x": x, "y": np.repeat(y, 3),
+         "legendgroup": "baseline-moved", "showlegend": False, "hoverinfo": "skip",
+         "line": {"color": GHOST_LINE, "width": 1, "dash": "dot"}},
+        {"type": "scatter", "mode": "markers", "name": label("milestone_moved", lang),
+         "legendgroup": "baseline-moved", "legendrank": 1001, "x": old, "y": y,
+         "text": texts["milestone_title"][moved], "hovertext": _strings(words[codes]),
+         "hovertemplate": (f"<b>%{{text}}</b><br>{label('baseline_dates', lang)}{colon}"
+                           f"%{{x|{DAY_FORMAT}}}<br>%{{hovertext}}<extra></extra>"),
+         "marker": {"symbol": "line-ns-open", "size": 12,
+                    "line": {"width": 2, "color": GHOST_LINE}}},
+    ]
 
 
 # --- Terms, status date, axes --------------------------------------------------------------
@@ -652,13 +829,23 @@ def _margins(tick_labels: list[str], traces: list[dict]) -> tuple[int, int]:
     return int(left) + TICK_GAP_PX, (int(legend) + LEGEND_SYMBOL_PX if names else 10)
 
 
-def timeline_figure(plan: Plan, view: View, status_date: dt.date) -> go.Figure:
-    """The whole picture for a view at a status date."""
+def timeline_figure(plan: Plan, view: View, status_date: dt.date, *,
+                    baseline: Plan | None = None, baseline_label: str | None = None,
+                    label_chars: int = LABEL_CHARS) -> go.Figure:
+    """The whole picture for a view at a status date; with a `baseline` plan, its dates
+    drawn behind (ghost bars, moved milestones), named in the legend by `baseline_label`
+    (default « Référence (version abc123def456) »). Row labels are cut at `label_chars`
+    (the hover tells the whole title): ask for shorter ones here rather than rewriting
+    the axis's tick text, which the hovers read."""
     lang = view.lang
     actions = visible_actions(plan, view, status_date)
     actions = actions[[column for column in DRAWN_COLUMNS if column in actions]]
     texts = plan_texts(plan, lang)
-    rows = layout_rows(plan, actions, view, lang, texts)
+    if label_chars != LABEL_CHARS:
+        labels = _escaped([_short(title, label_chars) for title in
+                           plan.actions["title"].fillna("").to_numpy(object)])
+        texts = {**texts, "row_label": labels, "title_cut": labels != texts["title"]}
+    rows = layout_rows(plan, actions, view, lang, texts, label_chars)
     positions = _positions(plan.actions, rows.actions)
     terms = plan.calendar  # built on each access: once here
     term = current_term(terms, status_date)
@@ -666,16 +853,26 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date) -> go.Figure:
     start, end = visible_range(plan, view, status_date)
     row_count = max(len(rows.tick_values), 1)
     term_label = escape(term["label"]) if term is not None else ""
-    traces = (_band_traces(rows.bands, cut, lang)
+    ghosts, moved = [], []
+    if baseline is not None:
+        legend = escape(baseline_label) if baseline_label else label(
+            "baseline_legend", lang, version=escape(baseline.version[:12]))
+        ghosts = _ghost_bars(baseline, rows.actions, legend, lang)
+        moved = _moved_milestones(baseline, plan, rows.actions, positions, texts, lang)
+    # Bars first (bands, ghosts, the plan's), then lines and markers: Plotly draws each
+    # kind of trace in one layer, in the order the kinds first appear.
+    traces = (_band_traces(rows.bands, cut, lang) + ghosts
               + _action_traces(rows.actions, positions, texts, cut, view, lang,
                                row_px(row_count), term_label)
+              + moved
               + _milestone_traces(plan, rows.actions, positions, texts, status_date, lang))
     shapes, annotations = _term_decorations(terms, status_date, lang, start, end)
     tall = row_count > TALL_ROWS
     left, right = _margins(rows.tick_labels, traces)
     layout = {
-        # No template: every style is set here, and Plotly's default one weighs 8 kB.
-        "template": {},
+        # Not Plotly's default template (8 kB): every style is set here; only the hover
+        # template most traces share.
+        "template": _shared_templates(traces),
         "barmode": "overlay",
         "hovermode": "closest",
         "height": figure_height(row_count),
@@ -709,6 +906,22 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date) -> go.Figure:
         # draw a whole second subplot (a quarter of the drawing time at 200 actions).
         layout["annotations"] = annotations + _bottom_years(start, end)
     return _assemble(traces, layout)
+
+
+def _shared_templates(traces: list[dict]) -> dict:
+    """The layout's template: per trace type, the hover template most traces repeat, written
+    once there (Plotly applies it to every trace of that type that has none of its own)."""
+    data = {}
+    for kind in ("bar", "scatter"):
+        counts = Counter(trace["hovertemplate"] for trace in traces
+                         if trace["type"] == kind and "hovertemplate" in trace)
+        if counts and counts.most_common(1)[0][1] > 1:
+            common = counts.most_common(1)[0][0]
+            data[kind] = [{"hovertemplate": common}]
+            for trace in traces:
+                if trace["type"] == kind and trace.get("hovertemplate") == common:
+                    del trace["hovertemplate"]
+    return {"data": data} if data else {}
 
 
 def _assemble(traces: list[dict], layout: dict) -> go.Figure:

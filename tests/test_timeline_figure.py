@@ -13,6 +13,8 @@ import pytest
 
 from bench.synthetic import synthetic_plan
 from components.i18n import format_day, format_money, format_share
+from components.palettes import MILESTONE_STYLES
+from components import timeline
 from components.timeline import (MIN_FONT_PX, ROW_PX_MIN, TALL_ROWS, format_amounts,
                                  format_days, format_shares, text_px, timeline_figure)
 from loaders import load_path
@@ -56,18 +58,61 @@ def spans(trace):
 
 
 def day(milliseconds: float) -> dt.date:
-    return pd.Timestamp(milliseconds, unit="ms").date()
+    """The day of a marker (drawn at noon, in float32: to within 2 minutes)."""
+    return pd.Timestamp(float(milliseconds), unit="ms").date()
 
 
-def hover(trace, index: int) -> str:
-    """The hover text Plotly shows for one point, as the browser substitutes it."""
+def nearest_day(milliseconds: float) -> dt.date:
+    """The day a float32 boundary (midnight, to within 2 minutes) stands for."""
+    return pd.Timestamp(float(milliseconds), unit="ms").round("D").date()
+
+
+def hover(figure, trace, index: int, lang: str = "fr") -> str:
+    """The hover text Plotly shows for one point, substituted as the browser does (checked
+    in Chromium): `%{y}` is the row's tick text, `|%-d %B %Y` formats a day (a `YYYY-MM-DD`
+    text or milliseconds) with the month names of the page's locale (French from
+    assets/plotly-locale-fr.js), a missing field is empty (`hovertemplatefallback`)."""
+    rows = dict(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext))
+    template = trace.hovertemplate  # else the one the layout's template gives its type
+    if template is None:
+        (template,) = [t.hovertemplate for t in getattr(figure.layout.template.data,
+                                                         trace.type)]
+
     def value(match):
-        name, position = match.group(1), match.group(2)
+        name, position, day_format = match.group(1), match.group(2), match.group(3)
+        if name == "y":
+            return rows[int(trace.y[index])]
+        if name == "fullData.name":
+            return trace.name
         if name == "customdata":
-            return str(trace.customdata[index][int(position)])
-        return str(getattr(trace, name)[index])
-    text = re.sub(r"%\{(customdata|text|hovertext)(?:\[(\d+)\])?\}", value, trace.hovertemplate)
+            row = trace.customdata[index]
+            found = row[int(position)] if int(position) < len(row) else ""
+        elif name == "meta":
+            found = trace.meta[int(position)]
+        elif name == "x" and trace.type == "scatter":
+            found = pd.Timestamp(float(trace.x[index]), unit="ms")
+        elif name == "x":  # a bar's end: its base plus its length
+            found = pd.Timestamp(trace.base[index]) + pd.Timedelta(
+                milliseconds=float(trace.x[index]))
+        else:
+            found = getattr(trace, name)[index]
+        if day_format:
+            return plotly_day(pd.Timestamp(found), day_format, lang)
+        return str(found)
+    text = re.sub(r"%\{(customdata|meta|text|hovertext|base|x|y|fullData\.name)(?:\[(\d+)\])?"
+                  r"(?:\|([^}]*))?\}", value, template)
     return text.replace("<extra></extra>", "")
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                 "septembre", "octobre", "novembre", "décembre")
+
+
+def plotly_day(day: pd.Timestamp, day_format: str, lang: str) -> str:
+    """A day as d3 writes it: `%-d` unpadded, `%B` in the page's language."""
+    month = FRENCH_MONTHS[day.month - 1] if lang == "fr" else day.month_name()
+    return (day_format.replace("%-d", str(day.day)).replace("%B", month)
+            .replace("%Y", str(day.year)))
 
 
 def point(figure, action_id: str, hatched: bool = False):
@@ -135,7 +180,7 @@ def test_tl005_user_text_is_escaped(plan):
     assert "&lt;b&gt;GRU&lt;/b&gt; &amp; co" in figure.layout.yaxis.ticktext
     assert not any("<b>GRU" in str(t.customdata) for t in bars(figure) if t.customdata is not None)
     trace, index = point(figure, "A2")
-    assert hover(trace, index).startswith("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>")
+    assert hover(figure, trace, index).startswith("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>")
 
 
 def test_tl006_terms_and_status_date_are_drawn(plan):
@@ -153,24 +198,24 @@ def test_tl007_english_labels(plan):
     assert "<b>Outside the strategy</b>" in figure.layout.yaxis.ticktext
     assert "Status date: 15 October 2026" in [a.text for a in figure.layout.annotations]
     trace, index = point(figure, "A2")
-    assert "Dates: 1 January 2025 – 30 June 2033" in hover(trace, index)
+    assert "Dates: 1 January 2025 – 30 June 2033" in hover(figure, trace, index, "en")
 
 
 def test_tl008_hover_tells_everything_in_french(plan):
     figure = timeline_figure(plan, View(), STATUS_DATE)
     trace, index = point(figure, "A2")
     assert trace.customdata[index][0] == "A2"  # what a click opens
-    assert hover(trace, index).split("<br>") == [
+    assert hover(figure, trace, index).split("<br>") == [
         "<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b>", "Axe : Services en ligne", "Porteur : ",
         "Direction : ", "Dates : 1 janvier 2025 – 30 juin 2033", "Statut : En cours",
-        "Avancement : 50\u00a0%", "Météo : Sans météo", "Budget : "]
+        "Avancement : 50 %", "Météo : Sans météo", "Budget : "]
     # The hatched part says what hatching means, and a click on it opens the same action.
     past, past_index = point(figure, "A2", hatched=True)
     assert past.customdata[past_index][0] == "A2"
-    assert hover(past, past_index) == ("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>"
+    assert hover(figure, past, past_index) == ("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>"
                                        "Au-delà du mandat 2026–2032")
     late = next(t for t in milestones(figure) if t.name == "Jalon en retard")
-    assert hover(late, 0) == "<b>En retard</b><br>Jalon en retard<br>Prévu : 1 septembre 2026"
+    assert hover(figure, late, 0) == "<b>En retard</b><br>Jalon en retard<br>Prévu : 1 septembre 2026"
 
 
 def test_tl009_column_wise_text_is_what_i18n_writes():
@@ -252,7 +297,7 @@ def test_tl014_part_done_is_drawn_from_the_start(plan):
     figure = timeline_figure(plan, View(), STATUS_DATE)
     (progress,) = [t for t in figure.data if t.name == "Part réalisée"]
     assert progress.hoverinfo == "skip"  # the bar under it answers
-    segments = [(day(x0), day(x1), y0) for x0, x1, y0, gap in
+    segments = [(nearest_day(x0), nearest_day(x1), y0) for x0, x1, y0, gap in
                 zip(progress.x[0::3], progress.x[1::3], progress.y[0::3], progress.x[2::3])
                 if np.isnan(gap)]
     a1 = point(figure, "A1")[0].y[point(figure, "A1")[1]]
@@ -307,3 +352,139 @@ def test_tl019_milliseconds_and_iso_days_only(plan):
         if trace.base is not None:
             assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(base)) for base in trace.base)
             assert np.asarray(trace.x).dtype == np.float64
+
+
+def test_tl020_title_sent_once_where_the_row_label_tells_it(make_workbook):
+    # The hover's title is the row label (`%{y}`) unless the label cuts it: then the bar
+    # carries the full title, and only then.
+    long_title = ("Dématérialisation des autorisations d'urbanisme et des déclarations "
+                  "préalables")
+    plan = load_path(make_workbook({
+        "Plan": [["id", "action", "début", "fin", "statut"],
+                 ["A1", "Portail", D(2024, 1, 1), D(2025, 12, 31), "en cours"],
+                 ["A2", long_title, D(2024, 1, 1), D(2025, 12, 31), "en cours"]]})).plan
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    short, index = point(figure, "A1")
+    assert hover(figure, short, index).startswith("<b>Portail</b><br>")
+    assert "Portail" not in [str(value) for value in short.customdata[index]]
+    cut, index = point(figure, "A2")
+    assert cut.customdata[index][1] == long_title
+    assert hover(figure, cut, index).startswith(f"<b>{long_title}</b><br>")
+    assert long_title[:40] in " ".join(figure.layout.yaxis.ticktext)
+    assert long_title not in figure.layout.yaxis.ticktext  # the label is cut
+
+
+def test_tl021_shared_text_is_written_once_at_scale(monkeypatch):
+    # 2,000 actions: the bars of a large colour group are split by band (the axis title in
+    # the trace's meta; the threshold lowered so that groups of this plan split), a
+    # milestone title shared by hundreds is in its trace's meta, and the hover template
+    # most bar traces share is in the layout's template.
+    monkeypatch.setattr(timeline, "BAND_SPLIT_BARS", 20)
+    plan = synthetic_plan(2_000)
+    figure = timeline_figure(plan, View(), D(2026, 10, 15))
+    by_band = [t for t in bars(figure) if t.meta and t.meta[0]]
+    assert by_band and all(len(set(t.y) & set(u.y)) == 0 for t in by_band for u in by_band
+                           if t is not u)
+    axes = dict(zip(plan.axes["id"], plan.axes["title"]))
+    trace = by_band[0]
+    (action_id,) = {row[0] for row in trace.customdata[:1]}
+    axis_id = plan.actions.set_index("id").loc[action_id, "axis_id"]
+    assert trace.meta[0] == axes[axis_id]
+    assert "Axe : " + axes[axis_id] in hover(figure, trace, 0)
+    shared = [t for t in milestones(figure) if t.meta]
+    assert {t.meta[0] for t in shared} >= {"Recette", "Comité de pilotage"}
+    assert figure.layout.template.data.bar[0].hovertemplate
+    # Every action is still drawn once, with its id first for clicks.
+    drawn = [row[0] for t in bars(figure) if t.customdata is not None
+             and not t.marker.pattern.shape and t.legendgroup.startswith("c-")
+             for row in t.customdata]
+    assert sorted(drawn) == sorted(plan.actions["id"])
+
+
+@pytest.fixture
+def baseline_pair(make_workbook):
+    """A plan and its baseline: A1 moved by 3 months, A2 unchanged, A3 new; J2 moved +45
+    days, J1 unchanged."""
+    def plan_with(a1_end, j2_date, name, extra=()):
+        return load_path(make_workbook({
+            "Plan": [["id", "action", "début", "fin", "statut"],
+                     ["A1", "Portail", D(2026, 3, 1), a1_end, "en cours"],
+                     ["A2", "GRU", D(2025, 1, 1), D(2027, 6, 30), "en cours"], *extra],
+            "Jalons": [["id", "action", "jalon", "date"],
+                       ["J1", "A1", "Recette", D(2026, 6, 1)],
+                       ["J2", "A2", "Bascule", j2_date]]}, name=name)).plan
+    current = plan_with(D(2027, 9, 30), D(2026, 10, 16), "current.xlsx",
+                        [["A3", "Nouvelle", D(2026, 1, 1), D(2026, 12, 31), "à lancer"]])
+    base = plan_with(D(2027, 6, 30), D(2026, 9, 1), "base.xlsx")
+    return current, base
+
+
+def ghosts(figure):
+    return [t for t in figure.data if t.legendgroup == "baseline"]
+
+
+def test_tl022_ghost_bars_span_the_baseline_dates_end_inclusive(baseline_pair):
+    current, base = baseline_pair
+    figure = timeline_figure(current, View(), STATUS_DATE, baseline=base)
+    (ghost,) = ghosts(figure)
+    rows = {figure.layout.yaxis.ticktext[int(y)]: (pd.Timestamp(b), pd.Timestamp(b)
+                                                  + pd.Timedelta(milliseconds=float(x)))
+            for y, b, x in zip(ghost.y, ghost.base, ghost.x)}
+    # A3 is not in the baseline: no ghost. Spans end at the last millisecond of the end day.
+    assert set(rows) == {"Portail", "GRU"}
+    one_ms = pd.Timedelta(milliseconds=1)
+    assert rows["Portail"] == (pd.Timestamp(2026, 3, 1), pd.Timestamp(2027, 7, 1) - one_ms)
+    assert rows["GRU"] == (pd.Timestamp(2025, 1, 1), pd.Timestamp(2027, 7, 1) - one_ms)
+    # Behind the bars (drawn before them), narrower, grey and outlined, named in the legend.
+    first_bar = next(i for i, t in enumerate(figure.data) if t.legendgroup.startswith("c-"))
+    assert figure.data.index(ghost) < first_bar
+    assert ghost.width < 0.62 and ghost.marker.line.width >= 1
+    assert ghost.name == f"Référence (version {base.version[:12]})"
+    assert ghost.showlegend is not False
+    index = list(ghost.y).index(next(y for y, label in zip(figure.layout.yaxis.tickvals,
+                                                            figure.layout.yaxis.ticktext)
+                                     if label == "Portail"))
+    assert hover(figure, ghost, index) == (
+        "<b>Portail</b><br>Référence : 1 mars 2026 → 30 juin 2027")
+    english = timeline_figure(current, View(lang="en"), STATUS_DATE, baseline=base,
+                              baseline_label="COPIL <mars>")
+    (ghost,) = ghosts(english)
+    assert ghost.name == "COPIL &lt;mars&gt;"
+    assert "Baseline: 1 March 2026 → 30 June 2027" in hover(english, ghost, index, "en")
+
+
+def test_tl023_moved_milestones_are_marked_with_their_shift(baseline_pair):
+    current, base = baseline_pair
+    figure = timeline_figure(current, View(), STATUS_DATE, baseline=base)
+    (moved,) = [t for t in figure.data if t.name == "Jalon décalé : date de référence"]
+    assert [day(x) for x in moved.x] == [D(2026, 9, 1)]  # J2's old date; J1 did not move
+    # A shape of its own (and a legend entry), never colour alone.
+    assert moved.marker.symbol not in {symbol for symbol, _c in MILESTONE_STYLES.values()}
+    assert hover(figure, moved, 0) == ("<b>Bascule</b><br>Référence : 1 septembre 2026<br>"
+                                       "Décalé de +45 jours")
+    (line,) = [t for t in figure.data if t.legendgroup == "baseline-moved" and t.mode == "lines"]
+    assert [day(x) for x in line.x[:2]] == [D(2026, 9, 1), D(2026, 10, 16)]  # old to new
+    gru_row = next(y for y, label in zip(figure.layout.yaxis.tickvals,
+                                         figure.layout.yaxis.ticktext) if label == "GRU")
+    assert list(moved.y) == [gru_row]
+
+
+def test_tl024_no_ghost_without_a_baseline(baseline_pair):
+    current, _base = baseline_pair
+    figure = timeline_figure(current, View(), STATUS_DATE)
+    assert not [t for t in figure.data if (t.legendgroup or "").startswith("baseline")]
+    with_base = timeline_figure(current, View(), STATUS_DATE, baseline=current)
+    # The same plan as its own baseline: ghosts for every action, no milestone moved.
+    assert len(ghosts(with_base)[0].y) == 3
+    assert not [t for t in with_base.data if t.legendgroup == "baseline-moved"]
+    go.Figure(with_base.to_dict())  # valid for Plotly
+
+
+def test_tl025_shorter_row_labels_keep_whole_titles_in_hovers(plan):
+    # The committee's presentation mode wants 30-character labels: asked for here, the
+    # bars whose label is cut carry their title (the hover reads the label otherwise).
+    figure = timeline_figure(plan, View(), STATUS_DATE, label_chars=10)
+    assert "<b>Services …</b>" in list(figure.layout.yaxis.ticktext)
+    trace, index = point(figure, "A2")
+    assert hover(figure, trace, index).startswith("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>")
+    assert trace.customdata[index][1] == "&lt;b&gt;GRU&lt;/b&gt; &amp; co"
