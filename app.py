@@ -8,11 +8,9 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import sys
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import dash
@@ -29,29 +27,36 @@ from components.i18n import label
 from components import navigation
 from components.export_buttons import export_links
 from components.layout import problems_list, shell_layout
+from components import versions_panel
 from exports import register_exports
+from health import health
 from loaders import UnreadableFile, load_path
+from loaders import shared_cache
 from loaders.store import PlanStore
 from model.view import View, parse_query, to_query
 from pages import PAGES
 from pages.context import resolve
+from security import init_security, is_editor
 from settings import ROOT, Settings, settings_from_env
 
 
 def create_app(settings: Settings) -> dash.Dash:
     """The Dash app serving `settings.plan`; nothing here reads the environment."""
-    store = PlanStore(settings.plan, settings.instance, settings.max_upload_mb * 1024 * 1024)
+    shared_cache.use(settings.redis_url)  # before the store loads anything
+    store = PlanStore(settings.plan, settings.instance, settings.max_upload_mb * 1024 * 1024,
+                      database_url=settings.database_url, watch_seconds=settings.watch_seconds,
+                      retention_days=settings.retention_days,
+                      retention_count=settings.retention_count)
     app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"), title=label("app_title"),
                     update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">')
-    app.layout = partial(shell_layout, store.max_bytes, frozenset(PAGES))
-    # The server's own bound on an upload: the file travels base64-encoded (4/3 of its
-    # size) inside the callback's JSON; a larger request is refused before it is parsed.
-    app.server.config["MAX_CONTENT_LENGTH"] = store.max_bytes * 4 // 3 + 1024 * 1024
+    # Built per request: editors get the upload control, viewers do not.
+    app.layout = lambda: shell_layout(store.max_bytes, frozenset(PAGES), editor=is_editor())
 
     @app.server.route("/healthz")
     def healthz():
-        return jsonify(status="ok")
+        body, status = health(store)
+        return jsonify(body), status
 
     @app.callback(Output(ids.PAGE_CONTENT, "children"), Input(ids.URL, "pathname"))
     def show_page(pathname):
@@ -82,7 +87,7 @@ def create_app(settings: Settings) -> dash.Dash:
         new_search = to_query(view)
         url = no_update if trigger in (None, ids.URL) or new_search == search else new_search
         plan = context.loaded.plan if context.loaded else None
-        key = to_query(View(version=view.version, lang=view.lang)) or "?"
+        key = to_query(View(plan=view.plan, version=view.version, lang=view.lang)) or "?"
         return [url, *bar_outputs(view, plan, write_controls),
                 view_notice(context, trigger, view.lang, values),
                 to_query(replace(view, lang="en" if view.lang == "fr" else "fr")) or "?",
@@ -109,30 +114,10 @@ def create_app(settings: Settings) -> dash.Dash:
             return [], "0", label("plan_error", lang, message=context.error), "", *header
         problems = context.loaded.problems
         plan = context.loaded.plan
-        return (problems_list(problems, lang), str(len(problems)), "",
+        return (problems_list(problems, lang), str(len(problems)), context.source_notice or "",
                 plan.settings.title or plan.source, *header)
 
-    @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
-        Output(ids.PLAN_NOTICE, "children", allow_duplicate=True),
-        Output(ids.UPLOAD, "contents"),
-        Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def upload_plan(contents, filename, search):
-        if not contents:
-            raise PreventUpdate
-        view = parse_query(search or "")
-        try:
-            loaded = store.save_upload(decode_upload(contents, filename), filename or "")
-        except UnreadableFile as error:
-            # The previous plan stays: the URL does not change. Contents go back to None
-            # so that choosing the same file again is seen.
-            return no_update, error.message(view.lang), None
-        refusal = unusable_upload(loaded, filename or "", view.lang)
-        if refusal:  # readable, but nothing to draw: keep the plan shown
-            return no_update, refusal, None
-        return to_query(uploaded_view(view, loaded.plan.version)), "", None
+    # Uploads go to POST /televerser (security/upload.py), never through a callback.
 
     @app.callback(
         Output(ids.DETAILS, "hidden"), Output(ids.DETAILS_BODY, "children"),
@@ -227,6 +212,8 @@ def create_app(settings: Settings) -> dash.Dash:
     for page in PAGES.values():
         page.register(app, store)
     register_exports(app.server, store)
+    versions_panel.register(app, store)
+    init_security(app, settings, store)  # last: the CSP hashes every inline script
     return app
 
 
@@ -254,31 +241,13 @@ def view_notice(context, trigger, lang: str, values: list) -> str:
     typed = dict(zip((control for control, _prop in CONTROLS), values)).get(ids.STATUS_DATE)
     if trigger == ids.STATUS_DATE and (typed or "").strip() and read_date(typed) is None:
         notes.append(label("date_unreadable", lang, text=typed.strip()))
+    if not context.plan_found:
+        notes.append(label("plan_unknown", lang, plan=context.view.plan))
     if not context.version_found:
         notes.append(label("version_unknown", lang, version=context.view.version))
+    if not context.base_found:
+        notes.append(label("base_unknown", lang, version=context.view.baseline))
     return " ".join(notes)
-
-
-def decode_upload(contents: str, filename: str | None) -> bytes:
-    """The bytes of dcc.Upload's `data:…;base64,…` contents."""
-    try:
-        return base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, ValueError) as error:
-        raise UnreadableFile("file_not_spreadsheet", name=filename or "") from error
-
-
-def unusable_upload(loaded, name: str, lang: str) -> str | None:
-    """Why an uploaded workbook is not shown when no action could be read from it (its
-    first errors), or None when it has actions to draw."""
-    if len(loaded.plan.actions):
-        return None
-    reasons = " ".join(problem.message(lang) for problem in loaded.errors[:3])
-    return label("upload_unusable", lang, name=name, reasons=reasons).strip()
-
-
-def uploaded_view(view: View, version: str) -> View:
-    """After an upload: the new plan, same language, zoom and colours; its own filters."""
-    return View(version=version[:12], lang=view.lang, zoom=view.zoom, color_by=view.color_by)
 
 
 def check(path: str, as_json: bool, lang: str) -> int:

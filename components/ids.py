@@ -90,3 +90,44 @@ COMMITTEE_NOTES = "committee-notes"
 EXPORT_LINKS = "export-links"
 TIMELINE_TABLE = "timeline-table"
 TIMELINE_TABLE_TOGGLE = "timeline-table-toggle"
+
+# What moved since the baseline (`base=`, components/slippage.py), on two pages: each page's
+# copy has its own ids; the grids are pattern-matching so one callback opens their actions.
+TIMELINE_SLIPPAGE = "timeline-slippage"  # holder of the section, below the chart
+COMMITTEE_SLIPPAGE = "committee-slippage"
+SLIPPAGE_GRID = "slippage-grid"
+
+
+def slippage_part(page: str, part: str) -> str:
+    """A plain id inside one page's slippage section (`timeline-slippage-heading`)."""
+    return f"{page}-slippage-{part}"
+
+
+def slippage_grid(page: str, kind: str) -> dict:
+    """One of the section's grids (`kind`: actions, milestones), pattern-matching."""
+    return {"type": SLIPPAGE_GRID, "page": page, "kind": kind}
+
+# Access (security/) and the editors' page (pages/edition.py).
+EDITION_LINK = "edition-link"  # header: « Édition » for editors, sign-in for viewers
+EDITION_HEADING = "edition-heading"
+EDITION_ACCOUNT = "edition-account"
+EDITION_UPLOAD = "edition-upload"
+EDITION_STATUS = "edition-status"
+EDITION_VERSIONS = "edition-versions"
+EDITION_REFRESH = "edition-refresh"  # dcc.Store: assets/upload.js writes the new version
+EDITION_RETENTION = "edition-retention"
+EDITION_LABEL = "edition-label"  # pattern-matching: one label field per version
+EDITION_RENAME = "edition-rename"
+EDITION_PURGE = "edition-purge"
+
+
+def edition_control(kind: str, version: str) -> dict:
+    """A per-version control of the versions list (kind: EDITION_LABEL, _RENAME, _PURGE)."""
+    return {"type": kind, "version": version}
+
+# Plans and versions (components/versions_panel.py): under the plan's title in the header.
+VERSIONS_PANEL = "versions-panel"
+PLAN_PICKER = "plan-picker"  # links to the server's plans, when it has several
+VERSIONS_SUMMARY = "versions-summary"
+VERSIONS_CAPTION = "versions-caption"
+VERSIONS_LIST = "versions-list"

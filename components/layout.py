@@ -9,13 +9,15 @@ from components.controls import filter_bar
 from components.details import details_panel
 from components.i18n import label
 from components.navigation import footer, navigation
+from components.versions_panel import versions_slot
 
 UPLOAD_ACCEPT = ".xlsx,.xlsm,.ods,.csv"
 
 
 def shell_layout(max_upload_bytes: int = 20 * 1024 * 1024,
-                 pages: frozenset[str] = frozenset({"/"})) -> html.Div:
-    """The skeleton shared by every page; callbacks fill it for the requested view."""
+                 pages: frozenset[str] = frozenset({"/"}), editor: bool = True) -> html.Div:
+    """The skeleton shared by every page; callbacks fill it for the requested view.
+    Only editors get the upload control (viewers get the editors' sign-in link)."""
     limit_mb = max_upload_bytes // (1024 * 1024)
     return html.Div(className="page", children=[
         dcc.Location(id=ids.URL, refresh=False),
@@ -24,18 +26,12 @@ def shell_layout(max_upload_bytes: int = 20 * 1024 * 1024,
             html.Div(className="titles", children=[
                 html.H1(label("app_title"), id=ids.APP_TITLE),
                 html.P(id=ids.PAGE_TITLE, className="plan-title"),
+                # The plan picker and the versions list (components/versions_panel.py).
+                versions_slot(),
             ]),
             html.Div(className="header-tools", children=[
-                # The dropzone's file input is focusable; assets/horizon.js names it by
-                # this text and checks the size before anything is sent.
-                html.Div(className="upload", **{"data-max-bytes": str(max_upload_bytes)},
-                         children=dcc.Upload(
-                    id=ids.UPLOAD, accept=UPLOAD_ACCEPT, max_size=max_upload_bytes,
-                    multiple=False, className="upload-zone", className_active="active",
-                    children=html.Span(id=ids.UPLOAD_TEXT, children=[
-                        html.Span(label("upload"), className="upload-label"), " ",
-                        html.Span(label("upload_hint", limit=limit_mb),
-                                  className="upload-hint")]))),
+                upload_control(max_upload_bytes, editor),
+                dcc.Link(id=ids.EDITION_LINK, href="/edition", className="edition-link"),
                 dcc.Link(label("language"), id=ids.LANG_LINK, href="?lang=en",
                          className="lang-link"),
                 html.Div(id=ids.EXPORT_LINKS),
@@ -60,6 +56,24 @@ def shell_layout(max_upload_bytes: int = 20 * 1024 * 1024,
         ]),
         footer(),
     ])
+
+
+def upload_control(max_upload_bytes: int, editor: bool) -> html.Div:
+    """The header's « Ouvrir un classeur… »: a file field (and drop zone) whose file
+    assets/upload.js posts to /televerser, after assets/horizon.js checked its size.
+    Viewers get an empty, hidden box (its text is still a callback's output)."""
+    limit_mb = max_upload_bytes // (1024 * 1024)
+    text = html.Span(id=ids.UPLOAD_TEXT, children=[
+        html.Span(label("upload"), className="upload-label"), " ",
+        html.Span(label("upload_hint", limit=limit_mb), className="upload-hint")])
+    if not editor:
+        return html.Div(className="upload", id=ids.UPLOAD, hidden=True, children=text)
+    # Dash has no file field but dcc.Upload, which would read the file into the page's
+    # state: upload.js adds a plain <input type=file> inside this label instead.
+    return html.Div(
+        className="upload", id=ids.UPLOAD, **{"data-max-bytes": str(max_upload_bytes)},
+        children=html.Label(className="upload-zone", children=text,
+                            **{"data-file-input": "fichier", "data-accept": UPLOAD_ACCEPT}))
 
 
 def problems_list(problems, lang: str) -> html.Component:

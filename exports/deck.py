@@ -22,7 +22,8 @@ from pptx.util import Emu, Inches, Pt
 
 from components.i18n import (LOCALES, format_count, format_day, format_money, format_share,
                              label)
-from exports.facts import ExportFacts, axis_titles, status_word
+from components.slippage import format_shift, kpi_items
+from exports.facts import ExportFacts, axis_titles, status_word, weather_word
 from model.coherence import outside_strategy
 from model.kpis import Kpis, compute_kpis
 from model.milestones import milestone_rows
@@ -38,6 +39,8 @@ ROWS_PER_SLIDE = 10  # two-line rows at 12 points still fit above the footer
 DECISIONS_PER_SLIDE = 6  # long sentences: fewer rows
 MAX_ROWS = 48  # per table, over all its slides; the rest is in the Excel export
 MAX_LIST = 14  # items per list of the coherence slide
+SLIP_ROWS = 5  # the worst slips under the key figures: two-line rows at 14 points fit
+SLIP_TITLE_CHARS = 60  # two lines of the table's first column at 14 points
 # Beyond this many actions a slide-sized timeline is unreadable (a slide has about 400 points
 # of height for all its rows) and slow to draw (10,000 bars: over 20 s here): the slide says
 # so instead.
@@ -70,6 +73,8 @@ def committee_deck(facts: ExportFacts, picture: Callable[[], bytes | str],
     _title_slide(deck, facts)
     timeline = _timeline_slide(deck, facts, kpis)
     _kpi_slide(deck, facts, kpis)
+    if facts.slippage is not None:
+        _slippage_slide(deck, facts)
     late = milestones[milestones["state"] == "late"]
     _table_slides(deck, facts, label("export_slide_late", lang), _milestone_table(
         late, facts, label("export_col_days_late", lang), lambda days: -days))
@@ -189,22 +194,96 @@ def _kpi_slide(deck, facts: ExportFacts, kpis: Kpis) -> None:
     for index, (name, value, detail, alert) in enumerate(cards):
         left = MARGIN + (index % columns) * (width + gap)
         top = BODY_TOP + (index // columns) * (height + gap)
-        card = slide.shapes.add_textbox(left, top, width, height)
-        card.line.color.rgb = RGBColor(0xBF, 0xBF, 0xBF)
-        frame = card.text_frame
-        frame.word_wrap = True
-        frame.vertical_anchor = MSO_ANCHOR.TOP
-        frame.text = name
-        _style(frame, Pt(16), color=MUTED)
-        number = frame.add_paragraph()
-        number.text = value
-        number.font.size, number.font.bold = Pt(40), True
-        number.font.color.rgb = ALERT if alert else INK
-        if detail:
-            more = frame.add_paragraph()
-            more.text = detail
-            more.font.size = Pt(13)
-            more.font.color.rgb = INK
+        _card(slide, (left, top, width, height), (name, value, detail, alert), (16, 40, 13))
+
+
+def _card(slide, box: tuple, fact: tuple[str, str, str, bool], points: tuple) -> None:
+    """One key figure in a framed box: its name, its value (red when it alerts; the name
+    says what it is, never the colour alone) and a detail line, at the given point sizes."""
+    name, value, detail, alert = fact
+    name_pt, value_pt, detail_pt = points
+    card = slide.shapes.add_textbox(*box)
+    card.line.color.rgb = RGBColor(0xBF, 0xBF, 0xBF)
+    frame = card.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.text = name
+    _style(frame, Pt(name_pt), color=MUTED)
+    number = frame.add_paragraph()
+    number.text = value
+    number.font.size, number.font.bold = Pt(value_pt), True
+    number.font.color.rgb = ALERT if alert else INK
+    if detail:
+        more = frame.add_paragraph()
+        more.text = detail
+        more.font.size = Pt(detail_pt)
+        more.font.color.rgb = INK
+
+
+def _slippage_slide(deck, facts: ExportFacts) -> None:
+    """« Ce qui a bougé depuis la référence »: the key figures in a row of cards, then the
+    actions that moved most, worst first; the rest is in the Excel export."""
+    lang, slippage = facts.lang, facts.slippage
+    slide = _slide(deck, facts, label("sl_title", lang))
+    base = label("sl_base_is", lang, name=label("sl_base_name", lang,
+                                                version=facts.base_version,
+                                                source=facts.base_source))
+    _note(slide, base, BODY_TOP - Inches(0.15))
+    items = kpi_items(slippage, lang)
+    gap, top, height = Inches(0.15), BODY_TOP + Inches(0.4), Inches(1.45)
+    width = (BODY_WIDTH - gap * (len(items) - 1)) // len(items)
+    for index, (name, value, detail, alert) in enumerate(items):
+        _card(slide, (MARGIN + index * (width + gap), top, width, height),
+              (name, value, _shorten(detail, 60), alert), (13, 26, 12))
+    rows = slippage.changed_actions()
+    headers = [label("sl_col_action", lang), label("sl_col_change", lang),
+               label("sl_col_base_end", lang), label("sl_col_end", lang),
+               label("sl_col_end_shift", lang), label("sl_col_status", lang),
+               label("sl_col_weather", lang)]
+    widths = [3.5, 1.8, 1.75, 1.45, 1.3, 1.8, 1.9]
+    body = []
+    for row in rows.head(SLIP_ROWS).itertuples(index=False):
+        removed = row.change == "removed"
+        body.append([
+            _shorten(f"{_text(row.id)} — {_text(row.title)}", SLIP_TITLE_CHARS),
+            label(f"sl_action_{row.change}", lang),
+            "" if pd.isna(row.base_end) else _short_day(row.base_end, lang),
+            "" if pd.isna(row.end) else _short_day(row.end, lang),
+            format_shift(row.end_shift, lang),
+            _was_now(status_word(row.base_status, lang), status_word(row.status, lang),
+                     bool(row.status_changed), removed),
+            _was_now(weather_word(row.base_weather, lang), weather_word(row.weather, lang),
+                     bool(row.weather_changed), removed),
+        ])
+    table_top = top + height + Inches(0.2)
+    if not body:
+        _note(slide, label("sl_no_action", lang), table_top)
+        return
+    shape = slide.shapes.add_table(len(body) + 1, len(headers), MARGIN, table_top, BODY_WIDTH,
+                                   Inches(0.38) * (len(body) + 1))
+    grid = shape.table
+    total = sum(widths)
+    for position, width in enumerate(widths):
+        grid.columns[position].width = int(BODY_WIDTH * width / total)
+    for position, name in enumerate(headers):
+        _cell(grid.cell(0, position), name, Pt(13), bold=True)
+    for line, values in enumerate(body, start=1):
+        for position, value in enumerate(values):
+            _cell(grid.cell(line, position), value, Pt(14))
+    hidden = len(rows) - len(body)
+    if hidden > 0:
+        _note(slide, label("sl_slide_more", lang, count=format_count(hidden, lang)),
+              FOOTER_TOP - Inches(0.45))
+
+
+def _was_now(before: str, after: str, changed: bool, removed: bool) -> str:
+    if removed:
+        return before
+    return f"{before} → {after}" if changed else after
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _milestone_table(rows: pd.DataFrame, facts: ExportFacts, days_header: str, days_of):

@@ -28,6 +28,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 MOMENT_FORMAT = "DD/MM/YYYY HH:MM"
 SHARE_FORMAT = "0%"
 MONEY_FORMAT = '#,##0 "€"'
+POINTS_FORMAT = '+0;-0;0'  # progress gained, in points: « +45 »
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_TEXT = 32_767  # Excel's limit for one cell
 BOLD = Font(bold=True)
@@ -89,6 +90,8 @@ def plan_workbook(facts: ExportFacts) -> bytes:
     _about(workbook, facts, len(milestones))
     _actions(workbook, facts)
     _milestones(workbook, facts, milestones)
+    if facts.slippage is not None:
+        _shifts(workbook, facts)
     _problems(workbook, facts)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -120,6 +123,13 @@ def _about(workbook: Workbook, facts: ExportFacts, milestone_count: int) -> None
     if not facts.version_found:
         sheet.append([None, sheet.text(label("export_version_missing", lang,
                                              version=facts.view.version))])
+    if facts.slippage is not None:
+        sheet.append([sheet.cell(label("sl_export_baseline", lang), font=BOLD),
+                      sheet.text(f"{facts.base_version} ({facts.base_source})")])
+    elif not facts.base_found:
+        sheet.append([sheet.cell(label("sl_export_baseline", lang), font=BOLD),
+                      sheet.text(label("sl_export_base_missing", lang,
+                                       version=facts.view.baseline))])
 
 
 def _actions(workbook: Workbook, facts: ExportFacts) -> None:
@@ -192,3 +202,57 @@ def _problems(workbook: Workbook, facts: ExportFacts) -> None:
         severity = label("export_error" if problem.severity == "error" else "export_warning", lang)
         sheet.append([sheet.text(problem.sheet), problem.row, sheet.text(problem.column),
                       problem.code, severity, sheet.text(problem.message(lang))])
+
+
+def _shifts(workbook: Workbook, facts: ExportFacts) -> None:
+    """« Écarts »: what moved since the baseline, actions then milestones, worst first; real
+    dates, and shifts as signed whole days (current minus baseline: +45 is 45 days later)."""
+    lang = facts.lang
+    actions = facts.slippage.changed_actions()
+    milestones = facts.slippage.changed_milestones()
+    headers = [
+        (label("sl_col_kind", lang), 10), (label("identifier", lang), 12),
+        (label("sl_col_title", lang), 45), (label("export_col_action", lang), 12),
+        (label("sl_col_change", lang), 22),
+        (label("sl_col_base_start", lang), 14), (label("sl_col_start", lang), 14),
+        (label("sl_col_start_days", lang), 14),
+        (label("sl_col_base_end_or_planned", lang), 16), (label("sl_col_end_or_planned", lang), 16),
+        (label("sl_col_end_days", lang), 14),
+        (label("sl_col_base_status", lang), 16), (label("sl_col_status", lang), 16),
+        (label("sl_col_base_weather", lang), 14), (label("sl_col_weather", lang), 14),
+        (label("sl_col_base_progress", lang), 14), (label("sl_col_progress_now", lang), 12),
+        (label("sl_col_points", lang), 14),
+    ]
+    sheet = Sheet(workbook, label("sl_sheet", lang), headers, len(actions) + len(milestones))
+    kind = label("sl_kind_action", lang)
+    for row in actions.itertuples(index=False):
+        present, was_there = row.change != "removed", row.change != "added"
+        sheet.append([
+            kind, sheet.text(row.id), sheet.text(row.title), sheet.text(row.id),
+            label(f"sl_action_{row.change}", lang),
+            sheet.day(row.base_start), sheet.day(row.start), _days(row.start_shift),
+            sheet.day(row.base_end), sheet.day(row.end), _days(row.end_shift),
+            status_word(row.base_status, lang) if was_there else None,
+            status_word(row.status, lang) if present else None,
+            _weather(row.base_weather, lang) if was_there else None,
+            _weather(row.weather, lang) if present else None,
+            sheet.number(row.base_progress, SHARE_FORMAT), sheet.number(row.progress, SHARE_FORMAT),
+            sheet.number(row.progress_gained, POINTS_FORMAT),
+        ])
+    kind = label("sl_kind_milestone", lang)
+    for row in milestones.itertuples(index=False):
+        change = ("sl_milestone_now_late" if row.now_late else f"sl_milestone_{row.change}")
+        sheet.append([
+            kind, sheet.text(row.id), sheet.text(row.title), sheet.text(row.action_id),
+            label(change, lang), None, None, None,
+            sheet.day(row.base_planned), sheet.day(row.planned), _days(row.planned_shift),
+            *([None] * 7),
+        ])
+
+
+def _days(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _weather(code, lang: str) -> str | None:
+    return None if code is None or pd.isna(code) else weather_word(code, lang)

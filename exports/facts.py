@@ -13,6 +13,7 @@ import pandas as pd
 
 from components.i18n import STATUS_LABELS, WEATHER_LABELS, format_day, label
 from loaders import Problem
+from model.baseline import Slippage, compare_loaded
 from model.filters import OUTSIDE, visible_actions
 from model.plan import PARIS, Plan
 from model.view import View
@@ -30,6 +31,10 @@ class ExportFacts:
     actions: pd.DataFrame  # the visible actions: every filter of the view applied
     version_found: bool  # False when the URL named a version this server does not have
     exported_at: dt.datetime
+    slippage: Slippage | None = None  # what moved since the `base=` version, when found
+    base_source: str = ""  # the baseline's file name
+    base_found: bool = True  # False when `base=` names a version this server does not have
+    base_plan: Plan | None = None  # the baseline version itself: its ghost bars in pictures
 
     @property
     def lang(self) -> str:
@@ -51,6 +56,11 @@ class ExportFacts:
         return label("export_stamp", self.lang, source=self.plan.source, version=self.version,
                      date=format_day(self.status_date, self.lang), filters=self.filters_text())
 
+    @property
+    def base_version(self) -> str:
+        """The baseline's SHA-256 prefix, "" without a baseline."""
+        return self.slippage.base_version[:VERSION_CHARS] if self.slippage else ""
+
     def filename(self, kind: str, extension: str) -> str:
         """`horizon-plan-2026-10-15.xlsx`: the kind of file and the status date."""
         return f"horizon-{kind}-{self.status_date.isoformat()}.{extension}"
@@ -60,11 +70,18 @@ def gather(context: Context) -> ExportFacts:
     """The facts of a resolved page context whose plan could be loaded."""
     plan = context.loaded.plan
     status_date = context.status_date
+    baseline = context.baseline
+    slippage = (None if baseline is None else
+                compare_loaded(context.loaded, baseline, context.view, status_date))
     return ExportFacts(plan=plan, problems=context.loaded.problems, view=context.view,
                        status_date=status_date,
                        actions=visible_actions(plan, context.view, status_date),
                        version_found=context.version_found,
-                       exported_at=dt.datetime.now(PARIS).replace(microsecond=0))
+                       exported_at=dt.datetime.now(PARIS).replace(microsecond=0),
+                       slippage=slippage,
+                       base_source="" if baseline is None else baseline.plan.source,
+                       base_found=context.base_found,
+                       base_plan=None if baseline is None else baseline.plan)
 
 
 def describe_filters(plan: Plan, view: View) -> list[str]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.slippage import ghost_options
 from components.timeline import escape, row_count, timeline_figure
 from exports.chromium import BROWSER, RENDER_TIMEOUT
 from model.plan import Plan
@@ -133,23 +134,25 @@ def stamped(figure: go.Figure, stamp: str) -> go.Figure:
 
 
 def timeline_image(plan: Plan, view: View, status_date: dt.date, fmt: str,
-                   stamp: str = "") -> bytes:
-    """The timeline of a view as `png` (hatched, 2×) or `svg` (dashed outlines)."""
-    figure = stamped(sized(timeline_figure(plan, view, status_date)), stamp)
+                   stamp: str = "", base_plan: Plan | None = None) -> bytes:
+    """The timeline of a view as `png` (hatched, 2×) or `svg` (dashed outlines), with the
+    baseline's ghost bars when there is one."""
+    figure = timeline_figure(plan, view, status_date, **ghost_options(base_plan, view.lang))
+    figure = stamped(sized(figure), stamp)
     if fmt == "svg":
         return render(without_hatching(figure), "svg")
     return render(figure, "png", scale=PNG_SCALE if figure.layout.height <= 2000 else 1)
 
 
 def deck_timeline(plan: Plan, view: View, status_date: dt.date, aspect: float,
-                  timeout: float = RENDER_TIMEOUT) -> bytes:
+                  timeout: float = RENDER_TIMEOUT, base_plan: Plan | None = None) -> bytes:
     """The timeline as a PNG for a slide of the given width/height ratio.
 
     Rows are packed tighter than on screen: a slide holds about 400 points of height, so
     46 rows at the screen's 20 px would shrink every label to 4 points; at 13 px they keep
     about 6.
     """
-    figure = timeline_figure(plan, view, status_date)
+    figure = timeline_figure(plan, view, status_date, **ghost_options(base_plan, view.lang))
     rows = row_count(figure) or 1
     height = min(max(rows * DECK_ROW_PX + 160, 450), 1100)
     width = max(1200, min(2600, round(height * aspect)))

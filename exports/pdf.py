@@ -57,26 +57,29 @@ class PrintFailed(Exception):
     """The page could not be printed; the message is for the log, not for users."""
 
 
-def print_page(url: str, origin: str, footer: str, timeout: float = PRINT_TIMEOUT) -> bytes:
-    """The PDF of `url` (on `origin`), with `footer` (plain text) at the bottom of each page."""
+def print_page(url: str, origin: str, footer: str, timeout: float = PRINT_TIMEOUT,
+               headers: dict[str, str] | None = None) -> bytes:
+    """The PDF of `url` (on `origin`), with `footer` (plain text) at the bottom of each page.
+    `headers` go with every request of the tab (security.printer_headers: who prints)."""
     if not _slots.acquire(timeout=timeout / 2):
         raise BrowserUnavailable("busy")
     try:
-        return BROWSER.run(lambda browser: _print(browser, url, origin, footer), timeout)
+        return BROWSER.run(lambda browser: _print(browser, url, origin, footer, headers or {}),
+                           timeout)
     finally:
         _slots.release()
 
 
-async def _print(browser, url: str, origin: str, footer: str) -> bytes:
+async def _print(browser, url: str, origin: str, footer: str, headers: dict) -> bytes:
     pool = _IDLE.setdefault(browser, [])
-    held = next((tab for tab in pool if tab.origin == origin), None)
+    held = next((tab for tab in pool if tab.origin == origin and tab.headers == headers), None)
     if held is not None:
         pool.remove(held)
     kept = False
     try:
         began = time.perf_counter()
         if held is None:
-            held = await _PrintTab.open(browser, origin)
+            held = await _PrintTab.open(browser, origin, headers)
             await held.navigate(url)
         else:
             await held.visit(url)
@@ -107,17 +110,19 @@ class _PrintTab:
     grows without bound.
     """
 
-    def __init__(self, tab, origin: str):
-        self.tab, self.origin = tab, origin
+    def __init__(self, tab, origin: str, headers: dict | None = None):
+        self.tab, self.origin, self.headers = tab, origin, headers or {}
         self.network = _Network(tab, origin)
         self.uses = 0
 
     @classmethod
-    async def open(cls, browser, origin: str) -> "_PrintTab":
+    async def open(cls, browser, origin: str, headers: dict | None = None) -> "_PrintTab":
         tab = await browser.create_tab("", width=VIEWPORT[0], height=VIEWPORT[1], window=True)
-        held = cls(tab, origin)
+        held = cls(tab, origin, headers)
         try:
             await held.network.start()
+            if held.headers:  # the page prints with the role of whoever asked for it
+                await _command(tab, "Network.setExtraHTTPHeaders", {"headers": held.headers})
             await _command(tab, "Page.enable")
             await _command(tab, "Emulation.setDeviceMetricsOverride",
                            {"width": VIEWPORT[0], "height": VIEWPORT[1],

@@ -24,6 +24,7 @@ from flask import Blueprint, Flask, Response, request, send_file
 from werkzeug.exceptions import HTTPException
 
 from components.i18n import label
+from exports.cache import not_cacheable, shared_export
 from exports.chromium import BrowserUnavailable
 from exports.deck import (IMAGE_ASPECT, PICTURE_TIMEOUT, committee_deck, deck_view,
                           no_picture)
@@ -34,6 +35,7 @@ from exports.pdf import PrintFailed, print_page
 from loaders.store import PlanStore
 from model.view import parse_query, to_query
 from pages.context import resolve
+from security import printer_headers, role
 
 LOGGER = logging.getLogger(__name__)
 TYPES = {
@@ -52,6 +54,8 @@ class PlanUnreadable(Exception):
 def register_exports(server: Flask, store: PlanStore) -> None:
     """Add the /export/… routes to the Flask server."""
     exports = Blueprint("exports", __name__, url_prefix="/export")
+    # Deck, PDF and pictures take a browser and a second or more: kept in the shared Redis.
+    cached = shared_export(store, role)
 
     def current_facts() -> ExportFacts:
         context = resolve(store, request.query_string.decode("utf-8", "replace"))
@@ -65,13 +69,14 @@ def register_exports(server: Flask, store: PlanStore) -> None:
         return _file(plan_workbook(facts), facts.filename("plan", "xlsx"))
 
     @exports.get("/comite.pptx")
+    @cached
     def deck():
         facts = current_facts()
         reason = no_picture(facts)
         # The browser draws the picture while this thread writes the other slides.
         drawing = None if reason else _DRAWING.submit(
             deck_timeline, facts.plan, deck_view(facts.view), facts.status_date, IMAGE_ASPECT,
-            PICTURE_TIMEOUT)
+            PICTURE_TIMEOUT, facts.base_plan)
 
         def picture() -> bytes | str:
             if drawing is None:
@@ -81,12 +86,14 @@ def register_exports(server: Flask, store: PlanStore) -> None:
             except BrowserUnavailable as error:
                 # The deck is still worth having without its picture: the slide says so.
                 LOGGER.warning("deck without its timeline: %s", error)
+                not_cacheable()
                 return label("export_slide_no_image", facts.lang)
 
         alt = f"{label('timeline', facts.lang)}. {facts.stamp()}"
         return _file(committee_deck(facts, picture, alt), facts.filename("comite", "pptx"))
 
     @exports.get("/comite.pdf")
+    @cached
     def printed():
         facts = current_facts()
         if not (request.environ.get("wsgi.multithread")
@@ -99,13 +106,16 @@ def register_exports(server: Flask, store: PlanStore) -> None:
         # Pin the version, so the printed page and its footer show the same plan.
         page = dataclasses.replace(facts.view, version=facts.plan.version[:VERSION_CHARS],
                                    presentation=True)
-        data = print_page(origin + PAGE_PRINTED + to_query(page), origin, facts.stamp())
+        data = print_page(origin + PAGE_PRINTED + to_query(page), origin, facts.stamp(),
+                          headers=printer_headers())
         return _file(data, facts.filename("comite", "pdf"))
 
     @exports.get("/timeline.<any(png, svg):fmt>")
+    @cached
     def picture(fmt: str):
         facts = current_facts()
-        data = timeline_image(facts.plan, facts.view, facts.status_date, fmt, facts.stamp())
+        data = timeline_image(facts.plan, facts.view, facts.status_date, fmt, facts.stamp(),
+                              facts.base_plan)
         return _file(data, facts.filename("frise", fmt))
 
     @exports.get("/<path:unknown>")

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from loaders import shared_cache
 from loaders.build import SheetReport, build_plan
 from loaders.problems import Problem, UnreadableFile
 from loaders.reading import read_workbook
@@ -49,17 +50,33 @@ def load_bytes(data: bytes, name: str) -> LoadResult:
         cached = _cache.get(digest)
         if cached is not None:
             _cache.move_to_end(digest)
-    if cached is not None:
-        # The same bytes under another name are the same plan, shown with its new name.
-        if cached.plan.source != name:
-            cached = replace(cached, plan=replace(cached.plan, source=name))
-        return cached
-    result = load_fresh(data, name, digest)
-    with _cache_lock:
-        _cache[digest] = result
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return result
+    if cached is None:
+        # Second level: a plan another server (or worker) already built, then the parse.
+        cached = _from_shared_cache(digest)
+        if cached is None:
+            cached = load_fresh(data, name, digest)
+            _to_shared_cache(digest, cached)
+        with _cache_lock:
+            _cache[digest] = cached
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    # The same bytes under another name are the same plan, shown with its new name.
+    if cached.plan.source != name:
+        cached = replace(cached, plan=replace(cached.plan, source=name))
+    return cached
+
+
+def _from_shared_cache(digest: str) -> LoadResult | None:
+    cache = shared_cache.active()
+    data = cache.get(shared_cache.plan_key(digest)) if cache else None
+    return shared_cache.load_plan(data, digest) if data else None
+
+
+def _to_shared_cache(digest: str, result: LoadResult) -> None:
+    cache = shared_cache.active()
+    if cache is not None:
+        cache.set(shared_cache.plan_key(digest), shared_cache.dump_plan(result),
+                  shared_cache.PLAN_TTL)
 
 
 def load_fresh(data: bytes, name: str, digest: str | None = None) -> LoadResult:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pages import accessibility, coherence, committee, indicators, milestones, timeline
+from pages import (accessibility, coherence, committee, edition, indicators, milestones,
+                   timeline)
 
 PAGES: dict[str, ModuleType] = {
     page.PATH: page
-    for page in (timeline, milestones, committee, coherence, indicators, accessibility)
+    for page in (timeline, milestones, committee, coherence, indicators, accessibility,
+                 edition)
 }

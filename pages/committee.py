@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.i18n import WEATHER_LABELS, format_day, label
 from components.kpis import kpi_strip
+from components.slippage import slippage_of
 from components.timeline import row_count, timeline_figure
 from loaders.store import PlanStore
 from model.committee import committee_view, plan_in_range, weather_by_axis, with_text
@@ -20,6 +21,7 @@ from model.filters import visible_actions
 from model.kpis import compute_kpis
 from model.milestones import milestone_rows, quick_view
 from pages.context import resolve
+from pages.timeline import baseline_figure_options
 
 PATH = "/comite"
 LATE_ROWS = 6  # what fits beside the chart on one screen; the rest is counted
@@ -45,6 +47,7 @@ def layout() -> html.Div:
             html.Div(id=ids.COMMITTEE_SIDE, className="committee-side"),
             html.Div(id=ids.COMMITTEE_NOTES, className="committee-side"),
         ]),
+        html.Div(id=ids.COMMITTEE_SLIPPAGE),
     ])
 
 
@@ -95,10 +98,16 @@ def _shorten(text: str, limit: int = TEXT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def committee_figure(plan, view, status_date):
-    """The timeline of the term's actions; larger text in presentation mode."""
+def committee_figure(plan, view, status_date, context=None):
+    """The timeline of the term's actions; larger text in presentation mode; the baseline's
+    ghost bars when the context has one."""
     shown = plan_in_range(plan, view, status_date)
-    figure = timeline_figure(shown, view, status_date)
+    options = {} if context is None else baseline_figure_options(context)
+    if view.presentation:
+        # Shorter row labels leave the bars room at 18 px; a cut label's bar carries the
+        # full title for its hover.
+        options["label_chars"] = LABEL_CHARS
+    figure = timeline_figure(shown, view, status_date, **options)
     # The legend goes under the chart: the bars get the width of the column.
     figure.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"})
     if view.presentation:
@@ -108,9 +117,6 @@ def committee_figure(plan, view, status_date):
                              height=min(rows * (PRESENTATION_FONT + 6) + 170,
                                         PRESENTATION_HEIGHT))
         figure.update_annotations(font_size=PRESENTATION_FONT)
-        # Shorter row labels leave the bars room at 18 px; the full titles are in hovers.
-        figure.update_yaxes(ticktext=[_shorten(text, LABEL_CHARS)
-                                      for text in figure.layout.yaxis.ticktext])
     return figure
 
 
@@ -118,7 +124,7 @@ def register(app, store: PlanStore) -> None:
     @app.callback(
         Output(ids.COMMITTEE_TIMELINE, "figure"), Output(ids.COMMITTEE_KPIS, "children"),
         Output(ids.COMMITTEE_SIDE, "children"), Output(ids.COMMITTEE_NOTES, "children"),
-        Output(ids.COMMITTEE_HEADING, "children"),
+        Output(ids.COMMITTEE_HEADING, "children"), Output(ids.COMMITTEE_SLIPPAGE, "children"),
         Input(ids.URL, "search"),
     )
     def show_committee(search):
@@ -126,7 +132,7 @@ def register(app, store: PlanStore) -> None:
             raise PreventUpdate
         context = resolve(store, search)
         if context.loaded is None:
-            return {}, [], [], [], label("committee_title", context.lang)
+            return {}, [], [], [], label("committee_title", context.lang), []
         plan, day, lang = context.loaded.plan, context.status_date, context.lang
         view = committee_view(context.view)
         actions = visible_actions(plan, view, day)
@@ -135,5 +141,6 @@ def register(app, store: PlanStore) -> None:
         side = [_late_milestones(plan, actions, day, lang), _weather(plan, actions, lang)]
         notes = [_texts(actions, "attention", "committee_attention", lang),
                  _texts(actions, "decision", "committee_decisions", lang)]
-        return (committee_figure(plan, view, day),
-                kpi_strip(compute_kpis(plan, view, day), plan, lang), side, notes, heading)
+        return (committee_figure(plan, view, day, context),
+                kpi_strip(compute_kpis(plan, view, day), plan, lang), side, notes, heading,
+                slippage_of(context, "committee", PATH))

@@ -1,5 +1,5 @@
-"""What every page's callback starts from: the view in the URL, the plan it names, the date,
-and the baseline version it is compared with (`base=`)."""
+"""What every page's callback starts from: the view in the URL, the plan and version it
+names, the date, and the baseline version it is compared with (`base=`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from loaders import LoadResult, UnreadableFile
 from loaders.store import PlanStore
 from model.view import View, parse_query
+from security import redact_for_request
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,9 @@ class Context:
     version_found: bool  # False when the URL named a version this server does not have
     baseline: LoadResult | None = None  # the version `base=` names, when found and readable
     base_found: bool = True  # False when `base=` names a version this server cannot show
+    plan_found: bool = True  # False when `plan=` names a plan this server does not have
+    plan: str | None = None  # the slug of the plan shown
+    source_notice: str | None = None  # the source file cannot be re-read: last good version shown
 
     @property
     def lang(self) -> str:
@@ -29,19 +33,26 @@ class Context:
 
 
 def resolve(store: PlanStore, search: str | None) -> Context:
-    """Parse the query string and load the plan version it names (or the newest), and the
-    baseline version when `base=` names one."""
+    """Parse the query string and load the plan version it names (or the newest of the plan
+    it names, or of the first plan), and the baseline version when `base=` names one."""
     view = parse_query(search or "")
     try:
-        loaded, found = store.load(view.version)
-    except UnreadableFile as error:
+        slug = store.plan_slug(view.plan) or store.default_plan()
+        if view.plan is None and view.version and store.find(view.version, slug) is None:
+            slug = store.plan_of(view.version) or slug  # an older link, from before `plan=`
+        loaded, found = store.load(view.version, slug)
+    except UnreadableFile as error:  # the database's own failure is one of them
         return Context(view, None, error.message(view.lang), True)
+    plan_found = view.plan is None or view.plan == slug
     baseline, base_found = None, True
     if view.baseline:
         try:
-            baseline, base_found = store.load(view.baseline)
+            baseline, base_found = store.load(view.baseline, slug)
         except UnreadableFile:
             baseline, base_found = None, False
         if not base_found:
             baseline = None
-    return Context(view, loaded, None, found, baseline, base_found)
+    # Viewers never receive the columns the deployment hides (security/redaction.py).
+    loaded, baseline = redact_for_request(loaded), redact_for_request(baseline)
+    return Context(view, loaded, None, found, baseline, base_found, plan_found, slug,
+                   store.source_notice(slug, view.lang))

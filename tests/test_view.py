@@ -12,17 +12,19 @@ from pathlib import Path
 import pytest
 from dash import no_update
 
-from app import unusable_upload, uploaded_view, view_notice
+from app import view_notice
 from components import ids
 from components.controls import (CHOICE_GROUPS, CONTROLS, TEXTS, bar_outputs, choice_labels,
                                  control_texts, control_values, dropdown_options, pressed,
                                  read_date, reset_view, share_view, view_after_choice,
                                  view_from_controls)
 from components.i18n import LABELS
-from loaders import load_path
+from loaders import UnreadableFile, load_path
+from loaders.store import PlanStore
 from model.view import View, parse_query, to_query
 from pages.context import Context
 from pages.timeline import view_after_figure_event, zoomed_view
+from security.upload import uploaded_view
 from settings import EXAMPLE_PLAN
 
 D = dt.date
@@ -191,11 +193,13 @@ def test_vw012_notice_names_what_the_url_asked_and_could_not_have():
     assert "abcdef123456" in view_notice(lost, None, "en", values)
 
 
-def test_vw013_an_upload_opens_its_plan_with_the_same_language_and_zoom(make_workbook):
+def test_vw013_an_upload_opens_its_plan_with_the_same_language_and_zoom(make_workbook, tmp_path):
     view = parse_query("?axes=AX1&lang=en&vue=tout&action=A1")
     assert to_query(uploaded_view(view, "7a173a0ce107" + "f" * 52)) == (
         "?version=7a173a0ce107&vue=tout&lang=en")
-    empty = load_path(make_workbook({"Feuil1": [["rien"], ["du tout"]]}, name="vide.xlsx"))
-    sentence = unusable_upload(empty, "vide.xlsx", "fr")
-    assert sentence.startswith("Le classeur « vide.xlsx » n'est pas affiché")
-    assert unusable_upload(load_path(EXAMPLE_PLAN), "exemple.xlsx", "fr") is None
+    empty = make_workbook({"Feuil1": [["rien"], ["du tout"]]}, name="vide.xlsx")
+    store = PlanStore(EXAMPLE_PLAN, tmp_path / "instance")
+    with pytest.raises(UnreadableFile) as refused:
+        store.save_upload(empty.read_bytes(), "vide.xlsx")
+    assert refused.value.message("fr").startswith("Le classeur « vide.xlsx » n'est pas affiché")
+    store.close()
