@@ -234,7 +234,7 @@ def _slippage_slide(deck, facts: ExportFacts) -> None:
     width = (BODY_WIDTH - gap * (len(items) - 1)) // len(items)
     for index, (name, value, detail, alert) in enumerate(items):
         _card(slide, (MARGIN + index * (width + gap), top, width, height),
-              (name, value, _shorten(detail, 60), alert), (13, 26, 12))
+              (name, value, detail and _shorten(detail, 60), alert), (13, 26, 12))
     rows = slippage.changed_actions()
     headers = [label("sl_col_action", lang), label("sl_col_change", lang),
                label("sl_col_base_end", lang), label("sl_col_end", lang),
