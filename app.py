@@ -316,7 +316,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-server = create_app(settings_from_env()).server
+def __getattr__(name: str):
+    """`server`, for `gunicorn app:server`: the app of the environment's settings, built on
+    first use (module __getattr__, PEP 562), so that importing this module (tests, the
+    command line) does not build an app, open its database or start its watcher."""
+    if name == "server":
+        globals()["server"] = built = create_app(settings_from_env()).server
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 if __name__ == "__main__":
     sys.exit(main())
