@@ -21,18 +21,9 @@ from components.i18n import (LOCALES, STATUS_LABELS, WEATHER_LABELS, format_coun
                              label, plural)
 from components.milestones_table import GRID_LOCALE_FR
 from model.baseline import Slippage, compare_loaded
-from model.view import View, to_query
+from model.view import VERSION_CHARS, View, to_query
 
-VERSION_CHARS = 12
 MINUS = "\u2212"  # a true minus sign: a hyphen reads as a dash next to a number
-
-
-def ghost_options(base_plan, lang: str) -> dict:
-    """`timeline_figure`'s keywords that draw a baseline's ghost bars ({} without one)."""
-    if base_plan is None:
-        return {}
-    return {"baseline": base_plan, "baseline_label": label(
-        "baseline_legend", lang, version=base_plan.version[:VERSION_CHARS])}
 
 
 def format_shift(days, lang: str) -> str:

@@ -57,7 +57,7 @@ from model.derive import milestone_states
 from model.filters import OUTSIDE, visible_actions, visible_range
 from model.plan import Plan
 from model.terms import current_term
-from model.view import View
+from model.view import VERSION_CHARS, View
 from model.vocab import STATUSES, WEATHERS
 
 ROW_PX_MIN = 15  # 12 px labels stay apart; the example plan's 47 rows fit a projector
@@ -856,7 +856,7 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date, *,
     ghosts, moved = [], []
     if baseline is not None:
         legend = escape(baseline_label) if baseline_label else label(
-            "baseline_legend", lang, version=escape(baseline.version[:12]))
+            "baseline_legend", lang, version=baseline.version[:VERSION_CHARS])
         ghosts = _ghost_bars(baseline, rows.actions, legend, lang)
         moved = _moved_milestones(baseline, plan, rows.actions, positions, texts, lang)
     # Bars first (bands, ghosts, the plan's), then lines and markers: Plotly draws each

@@ -16,10 +16,9 @@ from loaders import Problem
 from model.baseline import Slippage, compare_loaded
 from model.filters import OUTSIDE, visible_actions
 from model.plan import PARIS, Plan
-from model.view import View
+from model.view import VERSION_CHARS, View
 from pages.context import Context
 
-VERSION_CHARS = 12  # a SHA-256 prefix people can read aloud and the URL accepts
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def gather(context: Context) -> ExportFacts:
                        slippage=slippage,
                        base_source="" if baseline is None else baseline.plan.source,
                        base_found=context.base_found,
-                       base_plan=None if baseline is None else baseline.plan)
+                       base_plan=context.base_plan)
 
 
 def describe_filters(plan: Plan, view: View) -> list[str]:

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.slippage import ghost_options
 from components.timeline import escape, row_count, timeline_figure
 from exports.chromium import BROWSER, RENDER_TIMEOUT
 from model.plan import Plan
@@ -137,7 +136,7 @@ def timeline_image(plan: Plan, view: View, status_date: dt.date, fmt: str,
                    stamp: str = "", base_plan: Plan | None = None) -> bytes:
     """The timeline of a view as `png` (hatched, 2×) or `svg` (dashed outlines), with the
     baseline's ghost bars when there is one."""
-    figure = timeline_figure(plan, view, status_date, **ghost_options(base_plan, view.lang))
+    figure = timeline_figure(plan, view, status_date, baseline=base_plan)
     figure = stamped(sized(figure), stamp)
     if fmt == "svg":
         return render(without_hatching(figure), "svg")
@@ -152,7 +151,7 @@ def deck_timeline(plan: Plan, view: View, status_date: dt.date, aspect: float,
     46 rows at the screen's 20 px would shrink every label to 4 points; at 13 px they keep
     about 6.
     """
-    figure = timeline_figure(plan, view, status_date, **ghost_options(base_plan, view.lang))
+    figure = timeline_figure(plan, view, status_date, baseline=base_plan)
     rows = row_count(figure) or 1
     height = min(max(rows * DECK_ROW_PX + 160, 450), 1100)
     width = max(1200, min(2600, round(height * aspect)))

@@ -29,11 +29,11 @@ from exports.chromium import BrowserUnavailable
 from exports.deck import (IMAGE_ASPECT, PICTURE_TIMEOUT, committee_deck, deck_view,
                           no_picture)
 from exports.excel import plan_workbook
-from exports.facts import VERSION_CHARS, ExportFacts, gather
+from exports.facts import ExportFacts, gather
 from exports.images import deck_timeline, timeline_image
 from exports.pdf import PrintFailed, print_page
 from loaders.store import PlanStore
-from model.view import parse_query, to_query
+from model.view import VERSION_CHARS, parse_query, to_query
 from pages.context import resolve
 from security import printer_headers, role
 

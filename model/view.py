@@ -14,6 +14,7 @@ from model.vocab import STATUSES, WEATHERS
 ZOOMS = ("mandat", "plan", "strategie", "tout")
 COLOR_BY = ("statut", "meteo", "service", "porteur")
 LANGS = ("fr", "en")
+VERSION_CHARS = 12  # the SHA-256 prefix links write (`version=`, `base=`): unique in practice
 # The milestone tracker (/jalons): its quick view, its own search and its grouping.
 MILESTONE_VIEWS = ("retard", "30j", "90j", "realises")
 MILESTONE_GROUPS = ("porteur", "service")

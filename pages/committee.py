@@ -21,7 +21,6 @@ from model.filters import visible_actions
 from model.kpis import compute_kpis
 from model.milestones import milestone_rows, quick_view
 from pages.context import resolve
-from pages.timeline import baseline_figure_options
 
 PATH = "/comite"
 LATE_ROWS = 6  # what fits beside the chart on one screen; the rest is counted
@@ -102,12 +101,11 @@ def committee_figure(plan, view, status_date, context=None):
     """The timeline of the term's actions; larger text in presentation mode; the baseline's
     ghost bars when the context has one."""
     shown = plan_in_range(plan, view, status_date)
-    options = {} if context is None else baseline_figure_options(context)
-    if view.presentation:
-        # Shorter row labels leave the bars room at 18 px; a cut label's bar carries the
-        # full title for its hover.
-        options["label_chars"] = LABEL_CHARS
-    figure = timeline_figure(shown, view, status_date, **options)
+    # In presentation mode, shorter row labels leave the bars room at 18 px; a cut label's
+    # bar carries the full title for its hover.
+    options = {"label_chars": LABEL_CHARS} if view.presentation else {}
+    figure = timeline_figure(shown, view, status_date,
+                             baseline=context.base_plan if context else None, **options)
     # The legend goes under the chart: the bars get the width of the column.
     figure.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"})
     if view.presentation:

@@ -28,6 +28,11 @@ class Context:
         return self.view.lang
 
     @property
+    def base_plan(self):
+        """The baseline version's Plan (its ghost bars, its comparison), or None."""
+        return self.baseline.plan if self.baseline is not None else None
+
+    @property
     def status_date(self) -> dt.date:
         return self.loaded.plan.status_date(self.view.status_date)
 

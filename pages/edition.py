@@ -20,7 +20,7 @@ from components import ids
 from components.i18n import format_day, label
 from loaders import UnreadableFile
 from loaders.store import EXTENSIONS, PlanStore
-from model.view import View, parse_query, to_query
+from model.view import VERSION_CHARS, View, parse_query, to_query
 from security import access as rules
 from security import is_editor
 
@@ -178,7 +178,7 @@ def register(app, store: PlanStore) -> None:
         except UnreadableFile as error:
             return error.message(view.lang)
         key = "edition_renamed" if done else "edition_not_deleted"
-        return label(key, view.lang, version=version[:12])
+        return label(key, view.lang, version=version[:VERSION_CHARS])
 
     @app.callback(
         Output(ids.EDITION_STATUS, "children", allow_duplicate=True),
@@ -197,7 +197,7 @@ def register(app, store: PlanStore) -> None:
         except UnreadableFile as error:
             return error.message(view.lang), no_update
         key = "edition_deleted" if done else "edition_not_deleted"
-        return label(key, view.lang, version=version[:12]), {"purged": version}
+        return label(key, view.lang, version=version[:VERSION_CHARS]), {"purged": version}
 
     @app.callback(
         Output(ids.EDITION_STATUS, "children", allow_duplicate=True),

@@ -17,13 +17,13 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.i18n import label
 from components.kpis import kpi_strip, past_term_summary
-from components.slippage import ghost_options, slippage_of
+from components.slippage import slippage_of
 from components.timeline import timeline_figure
 from components.timeline_table import timeline_table
 from loaders.store import PlanStore
 from model.kpis import compute_kpis
 from model.view import View, parse_query, to_query
-from pages.context import Context, resolve
+from pages.context import resolve
 
 PATH = "/"
 
@@ -97,11 +97,6 @@ def zoomed_view(view: View, relayout: dict) -> View | None:
     return replace(view, start=first, end=last)
 
 
-def baseline_figure_options(context: Context) -> dict:
-    """The keywords that draw the baseline's ghost bars, when there is a baseline."""
-    return ghost_options(context.baseline.plan if context.baseline else None, context.lang)
-
-
 def register(app, store: PlanStore) -> None:
     @app.callback(
         Output(ids.TIMELINE, "figure"), Output(ids.TIMELINE, "config"),
@@ -122,7 +117,7 @@ def register(app, store: PlanStore) -> None:
         if key == drawn:  # only the selected action changed: the shell's panel shows it
             raise PreventUpdate
         kpis = compute_kpis(plan, view, day)
-        figure = timeline_figure(plan, view, day, **baseline_figure_options(context))
+        figure = timeline_figure(plan, view, day, baseline=context.base_plan)
         slippage = slippage_of(context, "timeline", PATH)
         return (figure, graph_config(view.lang),
                 kpi_strip(kpis, plan, view.lang), past_term_summary(kpis, plan, view.lang),

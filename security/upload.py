@@ -13,7 +13,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from components.i18n import label
 from loaders import UnreadableFile
-from model.view import View, parse_query, to_query
+from model.view import VERSION_CHARS, View, parse_query, to_query
 from security import access as rules
 from storage.errors import StorageUnavailable
 
@@ -23,7 +23,7 @@ SENDER = "éditeur"  # roles share one password: no person's name is known
 
 def uploaded_view(view: View, version: str, plan: str | None = None) -> View:
     """After an upload: the new plan, same language, zoom and colours; its own filters."""
-    return View(plan=plan or view.plan, version=version[:12], lang=view.lang, zoom=view.zoom,
+    return View(plan=plan or view.plan, version=version[:VERSION_CHARS], lang=view.lang, zoom=view.zoom,
                 color_by=view.color_by)
 
 
