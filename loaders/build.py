@@ -966,6 +966,15 @@ def _columns(rows: list[dict], columns: dict[str, str]) -> dict[str, list]:
 _DTYPES = {name: pd.api.types.pandas_dtype(name) for name in ("string", "Float64", "Int64")}
 
 
+def _strings(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A "string" column: texts and None (the usual column) are wrapped as they are, in
+    one check; anything else goes through pandas' conversion, which makes it text."""
+    try:
+        return pd.arrays.StringArray(values, dtype=_DTYPES["string"])
+    except ValueError:
+        return pd.array(values, dtype=_DTYPES["string"], copy=False)
+
+
 def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
     """The typed frame of `data` ({column: values}, at least `columns`), column by column.
 
@@ -982,6 +991,8 @@ def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
             arrays[name] = np.fromiter(column, dtype=object, count=len(column))
         elif dtype == "bool":
             arrays[name] = np.array(column, dtype=bool)
+        elif dtype == "string":
+            arrays[name] = _strings(np.fromiter(column, dtype=object, count=len(column)))
         elif dtype == "Float64":  # NaN is missing; parsers never give a real NaN
             arrays[name] = pd.array(np.array(column, dtype=float), dtype=_DTYPES[dtype])
         elif dtype == "Int64" and None not in column:  # row numbers: never missing

@@ -34,7 +34,6 @@ _BINARY_MAGICS = (
     b"RIFF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"{\\rtf", b"%!PS", b"\x00\x00\x01\x00",
 )
 CHUNK = 64 * 1024
-BIG_CHUNK = 1024 * 1024  # for the parts scanned with numpy, whose calls cost per chunk
 # Parts calamine never parses as XML: measured, not checked as XML, because an SVG may
 # carry a DOCTYPE, Excel's VML drawings are not well-formed, embedded objects are zips.
 _OPAQUE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf",

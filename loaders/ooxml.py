@@ -102,7 +102,7 @@ def _local(tag: str) -> str:
 
 # --- streaming scan of a worksheet part -----------------------------------------------
 #
-# The fast path works on the bytes, with numpy, a megabyte at a time: where every `<` is,
+# The fast path works on the bytes, with numpy, 256 KiB at a time: where every `<` is,
 # then what follows the few that matter. It relies on what every writer we know does (Excel,
 # LibreOffice, openpyxl, xlsxwriter, POI): cells written `<c r="B7" …>`, reference first, no
 # namespace prefix. Anything else (a cell without reference, `<c\tr=`, `<x:c>`, a reference
@@ -119,11 +119,16 @@ def _local(tag: str) -> str:
 # hide where it ends (`<c r="A9" x="/>">` holds a value). calamine leaves empty cells out of
 # the rectangle it allocates, and so do we.
 
-_SEGMENT = 1 << 20  # bytes scanned at once: numpy's per-call cost vanishes, memory stays flat
+_SEGMENT = 1 << 18  # bytes scanned at once: few numpy calls, and arrays that stay in cache
 _PAD = bytes(32)  # read past a segment's end as zeros, never as another cell
 _LT, _GT, _BANG, _QUOTE, _APOSTROPHE, _SLASH, _COLON = 60, 62, 33, 34, 39, 47, 58
 _C, _F, _S, _I, _R, _EQUALS, _SPACE = 99, 102, 115, 105, 114, 61, 32
 _HEAD = 17  # `<c r="`, then up to 3 letters, 7 digits and the closing quote
+# A whole part shorter than this, holding none of these pairs, has nothing the scan counts
+# or refuses (cells, shared strings, formulas, DTDs, prefixed tags): numpy's fixed cost
+# per call is then all it would spend.
+_SMALL = 64 * 1024
+_MARKS = (b"<c", b"<s", b"<f", b"<!", b":c", b":s", b":f")
 _DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?\s*<\?xml\b([^>]*)')
 _ENCODING = re.compile(rb'encoding\s*=\s*["\']([^"\']*)')
 _REFERENCE = re.compile(r'\s*([A-Za-z]*)(\d+)\s*$')
@@ -208,6 +213,8 @@ class SheetScanner:
             _check_encoding(buffer)
         if not end:
             return
+        if end == len(buffer) and end <= _SMALL and not any(map(buffer.__contains__, _MARKS)):
+            return  # a small part with no tag the scan looks at (.rels, docProps…)
         a = np.frombuffer(buffer + _PAD, dtype=np.uint8)
         lt = np.flatnonzero(a[:end] == _LT)
         if not len(lt):
@@ -238,40 +245,44 @@ class SheetScanner:
         self._prefixed_formula = bool((first == _F).any())
 
     def _cells(self, a: np.ndarray, lt: np.ndarray, cells: np.ndarray, end: int) -> None:
-        """Bounds of the non-empty cells; `cells` indexes the `<` of each `<c…` in `lt`."""
+        """Bounds of the non-empty cells; `cells` indexes the `<` of each `<c…` in `lt`.
+
+        One byte per cell at a time (`a[starts + k]`): a gather of a few thousand bytes
+        costs less than the rows of a two-dimensional window, and only the reference
+        itself needs one (`_references`).
+        """
         if not len(cells):
             return
         starts = lt[cells]
-        head = sliding_window_view(a, _HEAD)[starts]  # `<c r="` and the reference after it
-        following = head[:, 2]
+        following = a[starts + 2]
         if ((following == 9) | (following == 10) | (following == 13) | (following == _GT)
                 | (following == _SLASH)).any():
             raise NeedsExactScan()  # a cell without reference, or with odd spacing
         common = following == _SPACE  # the others are <col>, <cfRule>…
         if not common.all():
-            cells, starts, head = cells[common], starts[common], head[common]
+            cells, starts = cells[common], starts[common]
             if not len(cells):
                 return
-        if not ((head[:, 3] == _R) & (head[:, 4] == _EQUALS) & (head[:, 5] == _QUOTE)).all():
+        if not ((a[starts + 3] == _R) & (a[starts + 4] == _EQUALS)
+                & (a[starts + 5] == _QUOTE)).all():
             raise NeedsExactScan()  # the reference is not the first attribute
         # Where the next tag starts (the end of the segment after the last one).
         nexts = lt[np.minimum(cells + 1, len(lt) - 1)]
         if cells[-1] == len(lt) - 1:
             nexts[-1] = end
-        around = sliding_window_view(a, 6)[nexts - 2]  # `/>` then `</c>`, or not
-        closed = around[:, 1] == _GT
-        self_closed = closed & (around[:, 0] == _SLASH)
-        closed_at_once = (closed & ~self_closed & (around[:, 3] == _SLASH)
-                          & (around[:, 4] == _C) & (around[:, 5] == _GT))
+        closed = a[nexts - 1] == _GT  # `/>` then `</c>`, or not
+        self_closed = closed & (a[nexts - 2] == _SLASH)
+        closed_at_once = (closed & ~self_closed & (a[nexts + 1] == _SLASH)
+                          & (a[nexts + 2] == _C) & (a[nexts + 3] == _GT))
         maybe_empty = np.flatnonzero(self_closed | closed_at_once)
         if len(maybe_empty):
             empty = _plain_tags(a, starts[maybe_empty], nexts[maybe_empty])
             if empty.any():
                 keep = np.ones(len(starts), dtype=bool)
                 keep[maybe_empty[empty]] = False
-                head = head[keep]
-        if len(head):
-            _extend(self.scan, *_references(head[:, 6:]), self._file_name, self._limits)
+                starts = starts[keep]
+        if len(starts):
+            _extend(self.scan, *_references(a, starts + 6), self._file_name, self._limits)
 
     def _find_formulas(self, segment: bytes) -> None:
         for match in _FORMULA_WITHOUT_VALUE.finditer(segment):
@@ -318,10 +329,10 @@ def _plain_tags(a: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return (closing == 1) & (quotes % 2 == 0) & (apostrophes == 0)
 
 
-def _references(window: np.ndarray) -> tuple[int, int, int, int]:
+def _references(a: np.ndarray, starts: np.ndarray) -> tuple[int, int, int, int]:
     """(first row, last row, first column, last column), 1-based, of the references that
-    start each line of `window`, or NeedsExactScan for one longer than 3 letters and 7
-    digits.
+    start at a[starts] (after `<c r="`), or NeedsExactScan for one longer than 3 letters
+    and 7 digits.
 
     Only the extremes are needed: each reference's digits, right-aligned on eight bytes
     padded with "0", compare as big-endian integers in the order of the numbers (leading
@@ -330,30 +341,35 @@ def _references(window: np.ndarray) -> tuple[int, int, int, int]:
     stray character) stops its whole read before it allocates anything: what we make of
     it does not matter.
     """
+    window = sliding_window_view(a, _HEAD - 6)[starts]  # at most 3 letters, 7 digits, `"`
     letters = (((window & 0xDF) - np.uint8(65)) < 26).argmin(axis=1)  # wraps below "A"
     quote = (window == _QUOTE).argmax(axis=1)  # 0 if none
     digits = quote - letters
     if not ((letters >= 1) & (letters <= 3) & (digits >= 1) & (digits <= 7)).all():
         raise NeedsExactScan()
-    shape = letters * 8 + digits
-    shapes = np.flatnonzero(np.bincount(shape))
-    rows, columns = [], []
-    for kind in shapes.tolist():  # one or two shapes in a segment, as a rule
-        count_letters, count_digits = divmod(kind, 8)
-        block = window if len(shapes) == 1 else window[shape == kind]
-        keys = np.full((len(block), 8), 48, dtype=np.uint8)
-        keys[:, 8 - count_digits:] = block[:, count_letters:count_letters + count_digits]
-        keys = keys.view(">u8").ravel()
-        rows += [int(keys.min()), int(keys.max())]
-        keys = np.full((len(block), 4), 64, dtype=np.uint8)
-        keys[:, 4 - count_letters:] = block[:, :count_letters] & 0xDF
-        keys = keys.view(">u4").ravel()
-        columns += [int(keys.min()), int(keys.max())]
-    first, last = min(rows).to_bytes(8, "big"), max(rows).to_bytes(8, "big")
+    # Each key is the eight (four) bytes that end with the reference's last digit (letter),
+    # read as one big-endian integer at any offset; the bytes before its first digit
+    # (letter) are then replaced by the padding.
+    words = np.ndarray((len(a) - 7,), dtype=">u8", buffer=a, strides=(1,))
+    rows = (words[starts + quote - 8] & _LOW_BYTES[digits]) | _ROW_PADDING[digits]
+    words = np.ndarray((len(a) - 3,), dtype=">u4", buffer=a, strides=(1,))
+    columns = ((words[starts + letters - 4] & _LOW_BYTES[letters] & 0xDFDFDFDF)
+               | _COLUMN_PADDING[letters])
+    first, last = int(rows.min()).to_bytes(8, "big"), int(rows.max()).to_bytes(8, "big")
     if not (first.isdigit() and last.isdigit()):
         raise NeedsExactScan()  # a stray character: calamine refuses it, let expat say why
-    return (int(first), int(last), column_number(min(columns).to_bytes(4, "big").lstrip(b"@")),
-            column_number(max(columns).to_bytes(4, "big").lstrip(b"@")))
+    left, right = (int(key).to_bytes(4, "big").lstrip(b"@")
+                   for key in (columns.min(), columns.max()))
+    return int(first), int(last), column_number(left), column_number(right)
+
+
+# Indexed by a count of bytes n (0 to 8): the n low bytes of a word, and the padding
+# that fills the others ("0" before digits, "@" before letters).
+_LOW_BYTES = np.array([(1 << 8 * n) - 1 for n in range(9)], dtype=np.uint64)
+_ROW_PADDING = np.array([int.from_bytes(b"0" * (8 - n) + bytes(n), "big") for n in range(9)],
+                        dtype=np.uint64)
+_COLUMN_PADDING = np.array([int.from_bytes(b"@" * (4 - n) + bytes(n), "big") if n <= 4 else 0
+                            for n in range(9)], dtype=np.uint64)
 
 
 def scan_sheet_exactly(chunks: Iterable[bytes], label: str, file_name: str,

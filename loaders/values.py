@@ -320,6 +320,9 @@ def parse_progress_column(values: Sequence[object]) -> list[float | None | Value
     stores a cell shown as 45 % as 0.45), otherwise percents; so a column of only 0 and 1
     reads 0 % and 100 %. A number written with `%` is always a percent.
     """
+    if (set(map(type, values)) == {float} and all(map(math.isfinite, values))
+            and 0.0 <= min(values) and max(values) <= 1.0):
+        return list(values)  # the usual column, Excel's fractions: what the loops give
     readings: list[tuple[float, bool] | None | ValueProblem] = []
     fractions = True
     for value in values:

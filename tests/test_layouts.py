@@ -795,3 +795,28 @@ def test_ly096_the_garbage_collector_is_back_on_after_a_load_even_a_failed_one(m
     finally:
         gc.enable()
 
+
+
+def test_ly097_typed_frames_match_pandas_own_conversion():
+    # The loaders wrap text columns as they are (StringArray, no conversion pass): the
+    # result must be what `model.plan.typed_frame` makes of the same rows,
+    # a number in a text column (made text by pandas' conversion) and no row included.
+    from loaders.build import _frame
+    from model.plan import typed_frame
+    columns = {"id": "string", "title": "string", "start": "datetime64[s]",
+               "progress": "Float64", "depends_on": "object", "provisional": "bool",
+               "row": "Int64"}
+    data = {"id": ["A1", None, "A3"], "title": ["Recette", "Bilan", 12],
+            "start": [D(2026, 1, 2), None, D(2030, 12, 31)], "progress": [0.5, None, 1.0],
+            "depends_on": [("A3",), (), ()], "provisional": [True, False, False],
+            "row": [2, 3, None]}
+    for rows in (3, 0):
+        part = {name: values[:rows] for name, values in data.items()}
+        built = _frame(part, columns)
+        expected = typed_frame([dict(zip(part, values)) for values in zip(*part.values())],
+                               columns)
+        pd.testing.assert_frame_equal(built, expected, check_exact=True)
+        assert list(built.dtypes) == list(expected.dtypes)
+        assert built.columns.dtype == expected.columns.dtype
+        assert type(built.index) is type(expected.index) and len(built.index) == rows
+    assert list(_frame(data, columns)["title"]) == ["Recette", "Bilan", "12"]

@@ -589,3 +589,17 @@ def test_rd048_every_code_raised_has_its_sentences():
     assert len(codes) > 15
     for code in codes:
         assert set(MESSAGES[code]) == {"fr", "en"}, code
+
+
+def test_rd023_only_text_counts_as_long(tmp_path):
+    # The length check reads every value's length at once: numbers, booleans, dates,
+    # times and durations have none, and text exactly at the limit is kept whole.
+    from loaders.reading import _truncate_long_text
+    rows = [[1.5, 7, True, datetime.date(2026, 1, 2), datetime.datetime(2026, 1, 2, 3, 4),
+             datetime.time(5, 6), datetime.timedelta(days=400), "x" * 25]]
+    assert _truncate_long_text("Plan", rows, 4, 2, Limits(max_cell_chars=25)) == []
+    assert rows[0][-1] == "x" * 25
+    rows[0].append("é" * 26)
+    assert _truncate_long_text("Plan", rows, 4, 2, Limits(max_cell_chars=25)) == [
+        Problem("Plan", 4, "J", "cell_truncated", "warning", {"length": 26, "limit": 25})]
+    assert rows[0][-1] == "é" * 25

@@ -242,3 +242,66 @@ def test_sc009_broken_sheets_and_shared_strings_never_hang_calamine(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     outcomes = eval(done.stdout)  # noqa: S307 - our own child's list of codes
     assert "read" in outcomes and "file_corrupt" in outcomes
+
+
+def _extremes_by_keys(references: list[bytes]) -> tuple[bytes, bytes, bytes, bytes]:
+    """The rule of `ooxml._references`, one reference at a time: digits right-aligned on
+    eight bytes padded with "0", letters (upper-cased) on four padded with "@"."""
+    rows, columns = [], []
+    for reference in references:
+        letters = len(reference) - len(reference.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                        b"abcdefghijklmnopqrstuvwxyz"))
+        rows.append(reference[letters:].rjust(8, b"0"))
+        columns.append(reference[:letters].upper().rjust(4, b"@"))
+    return min(rows), max(rows), min(columns), max(columns)
+
+
+def test_sc010_references_of_every_shape_compared_as_numbers_in_one_pass():
+    # Keys of every reference shape at once (1 to 3 letters, 1 to 7 digits, leading zeros,
+    # lower case), against the rule applied one reference at a time and the exact parse.
+    rng = random.Random(10)
+    limits = Limits(max_rows=10**8, max_columns=20_000, max_cells=10**15)
+    for _ in range(40):
+        references = []
+        for _ in range(rng.randrange(1, 60)):
+            letters = "".join(rng.choice("ABCXYZabz") for _ in range(rng.randrange(1, 4)))
+            digits = str(rng.randrange(1, 10 ** rng.randrange(1, 8)))
+            digits = digits.zfill(min(7, len(digits) + rng.randrange(0, 3)))
+            references.append(f"{letters}{digits}".encode())
+        body = b"".join(b'<c r="%s"><v>1</v></c>' % reference for reference in references)
+        first, last, left, right = _extremes_by_keys(references)
+        expected = (int(first), int(last), ooxml.column_number(left.lstrip(b"@")),
+                    ooxml.column_number(right.lstrip(b"@")))
+        assert bounds(scan(body, limits)) == expected == bounds(exact(body, limits))
+    # A stray character inside a reference: the rule's extremes, or the exact path when
+    # one of them is not a number (calamine refuses such a reference anyway).
+    references = [b"B500", b"C1/2", b"A7"]
+    body = b"".join(b'<c r="%s"><v>1</v></c>' % reference for reference in references)
+    assert bounds(scan(body, limits)) == (7, 500, 1, 3)
+    with pytest.raises(ooxml.NeedsExactScan):
+        scan(body + b'<c r="D1000:"><v>1</v></c>', limits)
+
+
+def test_sc011_small_parts_without_any_tag_of_interest_skip_the_scan():
+    def scan_part(xml: bytes, trusted: bool = False) -> ooxml.SheetScan:
+        scanner = ooxml.SheetScanner("part.xml", "plan.xlsx", Limits(), trusted_xml=trusted)
+        scanner.feed(xml)
+        return scanner.close()
+
+    relations = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                 b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                 b'Target="xl/workbook.xml"/></Relationships>')
+    assert bounds(scan_part(relations)) == (0, 0, 0, 0)
+    # Each of the pairs the scan reacts to still reaches it, in a small part too.
+    with pytest.raises(UnreadableFile) as caught:
+        scan_part(relations.replace(b"<Relationships", b'<!DOCTYPE r [<!ENTITY e "e">]><Relationships'))
+    assert caught.value.code == "file_xml_dtd"
+    assert bounds(scan_part(relations + b'<c r="C3"><v>1</v></c>')) == (3, 3, 3, 3)
+    assert scan_part(relations + b"<si><t>a</t></si>").strings == 1
+    assert scan_part(relations + b'<c r="B2"><f>A1</f></c>').formulas == [(2, 2)]
+    for prefixed in (b'<x:c r="A1"><x:v>1</x:v></x:c>', b"<x:si><x:t>a</x:t></x:si>"):
+        with pytest.raises(ooxml.NeedsExactScan):
+            scan_part(relations + prefixed)
+    # A trusted part declared in another encoding still goes to expat.
+    with pytest.raises(ooxml.NeedsExactScan):
+        scan_part(relations.replace(b"UTF-8", b"ISO-8859-1"), trusted=True)

@@ -528,3 +528,14 @@ def test_va061_the_duration_message_says_what_to_write():
     assert message == ("Plan, ligne 14, colonne « durée » : « 18 » n'est pas une durée "
                        "reconnue : la valeur est ignorée ; écrivez par exemple 18 mois, "
                        "90 jours ou 2 ans, ou donnez l'unité dans l'en-tête (« Durée (mois) »).")
+
+
+@pytest.mark.parametrize("column", [[0.0, 0.25, 1.0], [-0.0, 1.0, 1e-300], [0.5, 1.5],
+                                    [0.5, float("nan")], [0.5, float("inf")], [0.2, -0.1]])
+def test_va022_a_column_of_plain_fractions_reads_as_the_cell_by_cell_rule(column):
+    # Floats only, all finite and within 0..1 (Excel's usual progress column) are read at
+    # once; a blank appended forces the cell by cell rule, which must say the same.
+    assert _codes(parse_progress_column(column)) == _codes(
+        parse_progress_column(column + [None]))[:-1]
+    if all(0.0 <= value <= 1.0 for value in column):
+        assert _codes(parse_progress_column(column)) == column
