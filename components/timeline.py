@@ -1,15 +1,16 @@
 """The timeline: strategy bands, plan Gantt bars, milestones, terms and the status date.
 
 A pure function of (plan, view, status date[, baseline plan]): no Dash, no file. Bars are
-`go.Bar` with a `YYYY-MM-DD` `base` and a length in milliseconds (what
+`go.Bar` with a day as `base` (`2026-3-5`) and a length in milliseconds (what
 plotly.express.timeline does), rows are numeric positions labelled with titles, so two
 actions may share a title. The part of a bar or band past the end of the current term is a
 separate, hatched segment: hatching whole bars would mark what lies inside the term, and
 hatching every bar slows drawing 2–4×.
 
 Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
-- one trace per colour group (and one for its hatched parts), never per bar; a large
-  group's bars are split by band, so that the axis title is written once per trace;
+- one trace per colour group (and one for its hatched parts), never per bar; a group's
+  bars are split by band (the axis title written once per trace) and by whether they end
+  inside the term (the end read from `%{x}`) when that saves more JSON than a trace costs;
 - what users read of each action and milestone (escaped text, money and shares once per
   distinct value) is computed column-wise, once per plan and language (`plan_texts`): a
   filter change only picks rows;
@@ -17,7 +18,7 @@ Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
   draws more (milestones, progress, bands, terms): hover labels are written once in a
   template (the one most traces share, once in the layout's template); `customdata` holds
   only what differs per bar, the action id first (what a click opens); the title is the
-  row label (`%{y}`) unless the label cuts it; days are numbers or `YYYY-MM-DD` that
+  row label (`%{y}`) unless the label cuts it; days are numbers or `2026-3-5` that
   Plotly writes as dates (`%{x|%-d %B %Y}`, with the month names of the locale the page
   gives Plotly: assets/plotly-locale-fr.js, lowercase as French writes them); status and météo labels, shared axis and milestone titles sit once in a
   trace's template or `meta`; numbers are base64 arrays (float32 to within 2 minutes where
@@ -25,7 +26,9 @@ Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
 - the part done is one line trace (a single SVG path), without hover of its own;
 - the margins are sized for the row labels and the legend from font metrics, because Plotly
   draws the whole figure twice when it has to widen a margin itself;
-- the figure is assembled without Plotly's validation and copies (a test validates it).
+- the figure is assembled without Plotly's validation and copies (a test validates it),
+  and written out (`TimelineFigure.to_dict`, what Dash calls) without plotly.py's generic
+  pass over every array, with numbers as typed arrays.
 
 Readable at scale: text is 12 px or more; rows keep a fixed pitch (15–24 px) so the figure
 grows with the rows and the page scrolls, every action keeping its labelled row; past about
@@ -34,8 +37,10 @@ one screen, the years are repeated under the chart. The example plan (47 rows) m
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
+import json
 import threading
 import unicodedata
 from collections import Counter, OrderedDict
@@ -77,7 +82,6 @@ TICK_GAP_PX = 10  # between a row label and the plot
 LEGEND_SYMBOL_PX = 64  # a legend entry's symbol, gaps and the legend's padding
 DRAWN_COLUMNS = ("id", "axis_id", "title", "owner", "service", "start", "end", "status",
                  "progress", "weather", "budget", "row")  # what the figure reads
-COMPACT_BYTES = 16_000_000  # at most this much memory for one fixed-width text array
 MIN_FONT_PX = 12
 GROUPED_FIELD = {"statut": "status", "meteo": "weather"}  # colour grouping -> hover field
 # Days in hovers, written by Plotly from a date (`%{x|…}`) with the month names of the
@@ -86,7 +90,10 @@ DAY_FORMAT = "%-d %B %Y"  # as components.i18n.format_day writes them
 DAY_MS = 86_400_000
 NOON_MS = DAY_MS // 2
 TRACE_BYTES = 700  # what one more trace of bars or markers costs in JSON, about
-BAND_SPLIT_BARS = 100  # a group's bars split by band past 100 a band: each trace costs build time
+# A group's bars are split (by band, by where their end is read) when that saves more JSON
+# than this per extra trace: a trace also costs build time (about 0.15 ms) and drawing.
+SPLIT_TRACE_BYTES = 1500
+DAY_CHARS = 12  # a day in customdata's JSON: `"2026-3-15",`
 SHARED_TITLES = 12  # per milestone state, at most this many titles get a trace each
 # The baseline's ghost bar: under the row's bar (which spans ±BAR_WIDTH/2 around the row),
 # overlapping its lower edge, so it shows behind a bar that grew; grey and outlined.
@@ -130,15 +137,10 @@ def _escaped(values: pd.Series | list) -> np.ndarray:
 
 
 def _strings(values: np.ndarray) -> np.ndarray:
-    """Text as a fixed-width numpy array when it stays small: Plotly deep-copies a figure's
-    arrays twice on the way to the browser, a memory copy for these, one Python call per
-    cell for an object array."""
-    if values.size == 0:
-        return values
-    width = max(map(len, values.ravel()))
-    if values.size * max(width, 1) * 4 > COMPACT_BYTES:
-        return values
-    return values.astype(f"<U{max(width, 1)}")
+    """Text as an object array of `str`: `TimelineFigure.to_dict` writes it out with one
+    `tolist()`, which copies references (from a fixed-width `<U` array it would make a new
+    string per cell: the largest cost of the filter callback at 2,000 actions)."""
+    return np.asarray(values, dtype=object)
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -422,8 +424,15 @@ def _days_ms(start: np.ndarray, end_exclusive: np.ndarray) -> np.ndarray:
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
-    """`YYYY-MM-DD` strings: shorter than datetimes in the JSON, and exact."""
-    return days.astype("datetime64[D]").astype(str)
+    """Days as `2026-3-5` (Plotly reads a date with or without leading zeros): shorter than
+    datetimes or `2026-03-05` in the JSON, and exact; written once per distinct day."""
+    codes, uniques = pd.factorize(np.asarray(days).astype("datetime64[D]"))
+    months = uniques.astype("datetime64[M]")
+    years = (uniques.astype("datetime64[Y]").astype(np.int64) + 1970).tolist()
+    month_numbers = (months.astype(np.int64) % 12 + 1).tolist()
+    day_numbers = ((uniques - months).astype(np.int64) + 1).tolist()
+    texts = [f"{y}-{m}-{d}" for y, m, d in zip(years, month_numbers, day_numbers)] + [""]
+    return np.array(texts, dtype=object)[codes]
 
 
 def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.ndarray],
@@ -433,7 +442,8 @@ def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.nda
 
     What a line can take from elsewhere is not repeated per bar: the title is the row label
     (`%{y}`: Plotly writes the axis's tick text) unless the label cuts it, the start is the
-    bar's `base`, the end a `YYYY-MM-DD` day that Plotly writes as a date, the grouped field
+    bar's `base`, the end is where the bar ends (`%{x}`, see `_bar_hover`) or, for a bar cut
+    at the term's end, a `YYYY-MM-DD` day that Plotly writes as a date, the grouped field
     (status or météo) is written once in the template, and the axis once in `meta` when the
     bars of a group are split by band."""
     axis_codes, axis_titles = pd.factorize(actions["axis_title"])
@@ -444,29 +454,28 @@ def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.nda
                ("axis", axes)] + [(name, texts[name][positions]) for name in
                                   ("owner", "service", "end_iso", "status", "progress",
                                    "weather", "budget") if name != grouped]
-    itemsize = max(values.dtype.itemsize for _name, values in columns)
-    compact = all(values.dtype.kind == "U" for _name, values in columns) and \
-        len(actions) * len(columns) * itemsize <= COMPACT_BYTES  # else one long text
-    custom = np.empty((len(actions), len(columns)),  # would widen every cell
-                      dtype=f"<U{itemsize // 4}" if compact else object)
+    custom = np.empty((len(actions), len(columns)), dtype=object)
     for index, (_name, values) in enumerate(columns):
         custom[:, index] = values
     return custom, [name for name, _values in columns]
 
 
-def _bar_hover(names: list[str], with_title: bool, axis_in_meta: bool,
+def _bar_hover(names: list[str], with_title: bool, axis_in_meta: bool, end_in_x: bool,
                lang: str) -> tuple[list[int], str]:
     """(columns of customdata to send, hover template) for one trace of bars; its `meta`
-    holds [axis title (when the trace holds one band), the group's status or météo]."""
+    holds [axis title (when the trace holds one band), the group's status or météo]. With
+    `end_in_x`, the bars end 1 ms before the day after the action's end: Plotly writes that
+    last day from `%{x}` (a bar's end), and no day is sent per bar."""
     sent = [name for name in names if (name != "title" or with_title)
-            and (name != "axis" or not axis_in_meta)]
+            and (name != "axis" or not axis_in_meta) and (name != "end_iso" or not end_in_x)]
     at = {name: f"customdata[{position}]" for position, name in enumerate(sent)}
     colon, day = " : " if lang == "fr" else ": ", DAY_FORMAT
     lines = [f"<b>%{{{at['title'] if with_title else 'y'}}}</b>"]
     for name in ("axis", "owner", "service", "dates", "status", "progress", "weather",
                  "budget"):
         if name == "dates":
-            value = f"%{{base|{day}}} – %{{{at['end_iso']}|{day}}}"
+            end = "x" if end_in_x else at["end_iso"]
+            value = f"%{{base|{day}}} – %{{{end}|{day}}}"
         elif name == "axis" and axis_in_meta:
             value = "%{meta[0]}"
         else:  # not sent: the group's own text, in meta[1]
@@ -533,38 +542,56 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
     start = _seconds(actions["start"])
     end_exclusive = _seconds(actions["end"]) + np.timedelta64(1, "D")
     inside, inside_end, crossing, past_start = _split(start, end_exclusive, cut)
-    base_inside, base_past = _iso(start), _iso(past_start)
+    base_inside = _iso(start)
     length_inside = _days_ms(start, inside_end)
     length_past = _days_ms(past_start, end_exclusive)
     y = actions["y"].to_numpy(np.int64)
     past_line = label("past_term_title", lang, term=term_label)
     in_band = {b: band == b for b in np.unique(band)}
+    # What writing the axis once per band saves: its JSON text (escapes and quotes
+    # included, as Dash sends it) once per bar.
+    axis_chars = {b: len(json.dumps(escape(axis_titles[np.argmax(in_band[b])]))) + 1
+                  for b in in_band}
     traces = []
     for name, color, mask, group_text in _color_groups(actions, view.color_by, lang):
         common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH,
                   "legendgroup": f"c-{name}", "name": escape(_short(name, LEGEND_CHARS))}
         group = []
-        for with_title in (False, True):
-            chosen = mask & inside & (cut_title == with_title)
-            bands = np.unique(band[chosen])
-            by_band = chosen.sum() >= BAND_SPLIT_BARS * len(bands)
-            columns, template = _bar_hover(names, with_title, by_band, lang)
+        # A bar that ends inside the term can end 1 ms before the day after its end, so that
+        # its hover writes that last day from `%{x}`; the inside part of a bar cut at the
+        # term's end sends its end as a day. Those go in traces of their own when that saves
+        # more JSON (a day a bar) than a trace costs.
+        whole = mask & inside & ~crossing
+        split_end = whole.sum() * DAY_CHARS > SPLIT_TRACE_BYTES or not (mask & crossing).any()
+        variants = [(with_title, end_in_x, mask & inside & (cut_title == with_title)
+                     & (~crossing if end_in_x else crossing if split_end else True))
+                    for with_title in (False, True)
+                    for end_in_x in ((True, False) if split_end else (False,))]
+        for with_title, end_in_x, chosen in variants:
+            bands, counts = np.unique(band[chosen], return_counts=True)
+            saved = sum(count * axis_chars[b] for b, count in zip(bands, counts))
+            by_band = len(bands) > 0 and saved > SPLIT_TRACE_BYTES * (len(bands) - 1)
+            columns, template = _bar_hover(names, with_title, by_band, end_in_x, lang)
             for part in ([in_band[b] & chosen for b in bands] if by_band else [chosen]):
                 rows = np.flatnonzero(part)
                 if not len(rows):
                     continue
                 axis = escape(axis_titles[rows[0]]) if by_band else ""
-                group.append({**common, "base": base_inside[rows], "x": length_inside[rows],
+                group.append({**common, "base": base_inside[rows],
+                              "x": length_inside[rows] - (1 if end_in_x else 0),
                               "y": y[rows], "customdata": custom[np.ix_(rows, columns)],
                               "hovertemplate": template, "marker": {"color": color},
                               **({"meta": [axis, group_text]} if by_band or group_text
                                  else {})})
         for with_title in (False, True):
-            # Its own hover says what the hatching means; the id keeps clicks working.
+            # Its own hover says what the hatching means; the id keeps clicks working. They
+            # all start at the term's end: one base for the trace.
             chosen = mask & crossing & (cut_title == with_title)
             if chosen.any():
                 title = "%{customdata[1]}" if with_title else "%{y}"
-                group.append({**common, "base": base_past[chosen], "x": length_past[chosen],
+                bases = _iso(past_start[chosen])
+                group.append({**common, "base": bases[0] if (bases == bases[0]).all() else bases,
+                              "x": length_past[chosen],
                               "y": y[chosen], "customdata": custom[chosen, :2 if with_title else 1],
                               "hovertemplate": f"<b>{title}</b><br>{past_line}<extra></extra>",
                               "marker": {"color": with_alpha(color, 0.55), "pattern": BAR_HATCH}})
@@ -910,12 +937,16 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date, *,
 
 def _shared_templates(traces: list[dict]) -> dict:
     """The layout's template: per trace type, the hover template most traces repeat, written
-    once there (Plotly applies it to every trace of that type that has none of its own)."""
+    once there (Plotly applies it to every trace of that type that has none of its own).
+    Not for a type with a drawn trace that has no hover (the part done, the moved
+    milestones' lines): the page's Plotly would give it that template, and a hover."""
     data = {}
     for kind in ("bar", "scatter"):
         counts = Counter(trace["hovertemplate"] for trace in traces
                          if trace["type"] == kind and "hovertemplate" in trace)
-        if counts and counts.most_common(1)[0][1] > 1:
+        silent = any(trace["type"] == kind and trace.get("hoverinfo") == "skip"
+                     and isinstance(trace.get("x"), np.ndarray) for trace in traces)
+        if counts and counts.most_common(1)[0][1] > 1 and not silent:
             common = counts.most_common(1)[0][0]
             data[kind] = [{"hovertemplate": common}]
             for trace in traces:
@@ -924,11 +955,63 @@ def _shared_templates(traces: list[dict]) -> dict:
     return {"data": data} if data else {}
 
 
+# Numbers as Plotly.js reads typed arrays (what plotly.py would write, see `_typed`).
+TYPED_CODES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4",
+               "uint32": "u4", "float32": "f4", "float64": "f8"}
+
+
+def _typed(values: np.ndarray):
+    """A numeric array as a typed-array spec (`{"dtype": "f8", "bdata": base64}`), written
+    here rather than by plotly.py on the way out, which passes every array through narwhals
+    (about 0.2 ms an array: a third of the filter callback's time at 2,000 actions). A very
+    short array stays a list: shorter in JSON."""
+    if values.size < 4:
+        return values.tolist()
+    if values.dtype == np.int64:
+        values = _rows(values)
+    return {"dtype": TYPED_CODES[values.dtype.name],
+            "bdata": base64.b64encode(np.ascontiguousarray(values).tobytes()).decode("ascii")}
+
+
+def decoded(value) -> np.ndarray | None:
+    """A trace's array as numpy, whether a typed-array spec (`_typed`), a list or an array;
+    what reads a built figure (tests, the image export) calls this."""
+    if isinstance(value, dict) and "bdata" in value:
+        dtype = {code: name for name, code in TYPED_CODES.items()}[value["dtype"]]
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=dtype)
+    return None if value is None else np.asarray(value)
+
+
+def _json_ready(value):
+    """A copy of a figure's part with arrays as JSON values: numbers as typed arrays, text
+    as lists. Only dicts and lists are walked: an array is converted whole."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return _typed(value) if value.dtype.kind in "iuf" else value.tolist()
+    return value
+
+
+class TimelineFigure(go.Figure):
+    """A `go.Figure` whose `to_dict` (what Dash, the exports and `to_json` call) copies the
+    figure without plotly.py's generic pass: `copy.deepcopy` of every array, then narwhals on
+    each (about 0.5 ms a trace, most of the filter callback's time at 2,000 actions). Every
+    array of this figure is already numbers as typed arrays or text (`_assemble`), so a
+    plain copy gives the same JSON."""
+
+    def to_dict(self):
+        return {"data": [_json_ready(trace) for trace in self._data],
+                "layout": _json_ready(self._layout)}
+
+
 def _assemble(traces: list[dict], layout: dict) -> go.Figure:
     """The figure, without Plotly's per-array validation and copies: the traces above are
     built to Plotly's schema (a test validates whole figures), and the large arrays are set
     after construction, which Plotly does not deep-copy (construction does: half the build
-    time at 10,000 actions)."""
+    time at 10,000 actions). Numbers become typed arrays on the way out
+    (`TimelineFigure.to_dict`)."""
     light, heavy = [], []
     for trace in traces:
         arrays = {key: value for key, value in trace.items()
@@ -937,7 +1020,7 @@ def _assemble(traces: list[dict], layout: dict) -> go.Figure:
         heavy.append(arrays)
     axis = layout["yaxis"]
     ticks = {key: axis.pop(key) for key in ("tickvals", "ticktext")}
-    figure = go.Figure(data=light, layout=layout, _validate=False)
+    figure = TimelineFigure(data=light, layout=layout, _validate=False)
     for trace, arrays in zip(figure.data, heavy):
         for key, value in arrays.items():
             trace[key] = value
@@ -948,5 +1031,5 @@ def _assemble(traces: list[dict], layout: dict) -> go.Figure:
 
 def row_count(figure: go.Figure) -> int:
     """How many rows (band titles and actions) a timeline figure has."""
-    values = figure.layout.yaxis.tickvals
+    values = decoded(figure.layout.yaxis.tickvals)
     return 0 if values is None else len(values)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.timeline import escape, row_count, timeline_figure
+from components.timeline import decoded, escape, row_count, timeline_figure
 from exports.chromium import BROWSER, RENDER_TIMEOUT
 from model.plan import Plan
 from model.view import View
@@ -48,7 +48,7 @@ def without_hatching(figure: go.Figure) -> go.Figure:
     for trace in plain.data:
         if trace.type != "bar" or not trace.marker.pattern.shape:
             continue
-        if trace.x is None or all(value is None for value in trace.x):
+        if trace.x is None or all(value is None for value in decoded(trace.x)):
             trace.visible = False  # the legend's hatched sample: a dashed line says it
             outlines.append(_legend_entry(trace))
             continue
@@ -87,10 +87,12 @@ def _outline(trace, color: str) -> dict | None:
     """One line trace drawing a dashed rectangle around every bar of a horizontal bar trace."""
     if trace.base is None or trace.orientation != "h":
         return None
-    starts = pd.to_datetime(pd.Series(np.asarray(trace.base, dtype=object)))
-    ends = starts + pd.to_timedelta(np.asarray(trace.x, dtype=float), unit="ms")
-    rows = np.asarray(trace.y, dtype=float)
-    width = 0.8 if trace.width is None else trace.width  # 0.8: Plotly's default bar width
+    # Numbers come as typed arrays; bars that all start on one day have a single base.
+    rows = decoded(trace.y).astype(float)
+    starts = pd.to_datetime(pd.Series(np.broadcast_to(np.asarray(trace.base, dtype=object),
+                                                      rows.shape)))
+    ends = starts + pd.to_timedelta(decoded(trace.x).astype(float), unit="ms")
+    width = 0.8 if trace.width is None else decoded(trace.width)  # 0.8: Plotly's default
     half = np.broadcast_to(np.asarray(width, dtype=float), rows.shape) / 2
     low, high = (rows - half).astype(object), (rows + half).astype(object)
     left, right = _iso(starts), _iso(ends)

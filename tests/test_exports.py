@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from components.export_buttons import export_links
-from components.timeline import timeline_figure
+from components.timeline import decoded, timeline_figure
 from exports import register_exports, routes
 from exports.chromium import BrowserUnavailable, WarmBrowser
 from exports.deck import MAX_ROWS, ROWS_PER_SLIDE, committee_deck
@@ -279,7 +279,7 @@ def test_ex013_vector_figure_has_no_hatching_but_dashed_outlines():
                 and t.showlegend is False]
     assert len(outlines) == len(hatched)
     # Each bar: five corners and a gap.
-    assert sum(len(t.x) for t in outlines) == 6 * sum(len(t.x) for t in hatched)
+    assert sum(len(t.x) for t in outlines) == 6 * sum(len(decoded(t.x)) for t in hatched)
 
 
 def test_ex014_export_links_carry_the_view():

@@ -15,7 +15,7 @@ from bench.synthetic import synthetic_plan
 from components.i18n import format_day, format_money, format_share
 from components.palettes import MILESTONE_STYLES
 from components import timeline
-from components.timeline import (MIN_FONT_PX, ROW_PX_MIN, TALL_ROWS, format_amounts,
+from components.timeline import (MIN_FONT_PX, ROW_PX_MIN, TALL_ROWS, decoded, format_amounts,
                                  format_days, format_shares, text_px, timeline_figure)
 from loaders import load_path
 from model.view import View
@@ -51,10 +51,22 @@ def milestones(figure):
             and (t.name or "").startswith(("Jalon", "Milestone", "Late", "Upcoming", "Later"))]
 
 
+def arr(value) -> np.ndarray:
+    """A trace's array as numpy: the figure writes numbers as typed arrays (base64)."""
+    return decoded(value)
+
+
+def bases(trace) -> np.ndarray:
+    """Each bar's base (a trace whose bars all start on the same day has one, for all)."""
+    return np.broadcast_to(np.asarray(trace.base, dtype=object), arr(trace.y).shape)
+
+
 def spans(trace):
-    """(y, start, end exclusive) of each bar of a trace."""
-    return [(y, pd.Timestamp(base), pd.Timestamp(base) + pd.Timedelta(milliseconds=x))
-            for y, base, x in zip(trace.y, trace.base, trace.x)]
+    """(y, start, end exclusive) of each bar of a trace, to the minute: a bar that ends
+    inside the term ends 1 ms before the day after its end (its hover reads that day)."""
+    return [(y, pd.Timestamp(base),
+             (pd.Timestamp(base) + pd.Timedelta(milliseconds=float(x))).round("min"))
+            for y, base, x in zip(arr(trace.y), bases(trace), arr(trace.x))]
 
 
 def day(milliseconds: float) -> dt.date:
@@ -72,7 +84,7 @@ def hover(figure, trace, index: int, lang: str = "fr") -> str:
     in Chromium): `%{y}` is the row's tick text, `|%-d %B %Y` formats a day (a `YYYY-MM-DD`
     text or milliseconds) with the month names of the page's locale (French from
     assets/plotly-locale-fr.js), a missing field is empty (`hovertemplatefallback`)."""
-    rows = dict(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext))
+    rows = dict(zip(arr(figure.layout.yaxis.tickvals), figure.layout.yaxis.ticktext))
     template = trace.hovertemplate  # else the one the layout's template gives its type
     if template is None:
         (template,) = [t.hovertemplate for t in getattr(figure.layout.template.data,
@@ -81,7 +93,7 @@ def hover(figure, trace, index: int, lang: str = "fr") -> str:
     def value(match):
         name, position, day_format = match.group(1), match.group(2), match.group(3)
         if name == "y":
-            return rows[int(trace.y[index])]
+            return rows[int(arr(trace.y)[index])]
         if name == "fullData.name":
             return trace.name
         if name == "customdata":
@@ -90,10 +102,12 @@ def hover(figure, trace, index: int, lang: str = "fr") -> str:
         elif name == "meta":
             found = trace.meta[int(position)]
         elif name == "x" and trace.type == "scatter":
-            found = pd.Timestamp(float(trace.x[index]), unit="ms")
+            found = pd.Timestamp(float(arr(trace.x)[index]), unit="ms")
         elif name == "x":  # a bar's end: its base plus its length
-            found = pd.Timestamp(trace.base[index]) + pd.Timedelta(
-                milliseconds=float(trace.x[index]))
+            found = pd.Timestamp(bases(trace)[index]) + pd.Timedelta(
+                milliseconds=float(arr(trace.x)[index]))
+        elif name == "base":
+            found = bases(trace)[index]
         else:
             found = getattr(trace, name)[index]
         if day_format:
@@ -165,12 +179,12 @@ def test_tl003_only_the_part_past_the_term_is_hatched(plan):
 
 def test_tl004_milestones_by_state_with_distinct_shapes(plan):
     figure = timeline_figure(plan, View(), STATUS_DATE)
-    markers = {t.name: (t.marker.symbol, [day(x) for x in t.x]) for t in milestones(figure)}
+    markers = {t.name: (t.marker.symbol, [day(x) for x in arr(t.x)]) for t in milestones(figure)}
     assert markers == {"Jalon réalisé": ("circle", [D(2025, 6, 1)]),
                        "Jalon en retard": ("x", [D(2026, 9, 1)]),
                        "Jalon à venir (90 jours)": ("diamond", [D(2026, 11, 1)])}
-    a2_row = point(figure, "A2")[0].y[point(figure, "A2")[1]]
-    assert {y for t in milestones(figure) for y in t.y} == {a2_row}
+    a2_row = arr(point(figure, "A2")[0].y)[point(figure, "A2")[1]]
+    assert {y for t in milestones(figure) for y in arr(t.y)} == {a2_row}
     colours = {t.marker.color for t in milestones(figure)}
     assert len(colours) == 3  # and colour too, never colour alone
 
@@ -258,7 +272,7 @@ def test_tl010_every_text_is_12_px_or_more(plan, view):
 def test_tl011_example_plan_fits_a_projector_with_the_page_around_it():
     plan = load_path(EXAMPLE_PLAN).plan
     figure = timeline_figure(plan, View(), plan.status_date())
-    rows = len(figure.layout.yaxis.tickvals)
+    rows = len(arr(figure.layout.yaxis.tickvals))
     assert rows == len(plan.actions) + len(plan.axes) + 1  # + « Hors stratégie »
     # 1080 px = header ~120 + filter bar ~90 + key figures ~60 + figure + page margins.
     assert figure.layout.height <= 780
@@ -269,7 +283,7 @@ def test_tl011_example_plan_fits_a_projector_with_the_page_around_it():
 def test_tl012_many_actions_grow_the_chart_with_every_row_labelled():
     plan = synthetic_plan(300)
     figure = timeline_figure(plan, View(), D(2026, 10, 15))
-    rows = len(figure.layout.yaxis.tickvals)
+    rows = len(arr(figure.layout.yaxis.tickvals))
     assert rows > TALL_ROWS
     plot = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
     assert plot == rows * ROW_PX_MIN  # the page scrolls; rows never get thinner
@@ -298,10 +312,11 @@ def test_tl014_part_done_is_drawn_from_the_start(plan):
     (progress,) = [t for t in figure.data if t.name == "Part réalisée"]
     assert progress.hoverinfo == "skip"  # the bar under it answers
     segments = [(nearest_day(x0), nearest_day(x1), y0) for x0, x1, y0, gap in
-                zip(progress.x[0::3], progress.x[1::3], progress.y[0::3], progress.x[2::3])
+                zip(arr(progress.x)[0::3], arr(progress.x)[1::3], arr(progress.y)[0::3],
+                    arr(progress.x)[2::3])
                 if np.isnan(gap)]
-    a1 = point(figure, "A1")[0].y[point(figure, "A1")[1]]
-    a2 = point(figure, "A2")[0].y[point(figure, "A2")[1]]
+    a1 = arr(point(figure, "A1")[0].y)[point(figure, "A1")[1]]
+    a2 = arr(point(figure, "A2")[0].y)[point(figure, "A2")[1]]
     # A1 is done (2 whole years), A2 half done (3,103 days: 1,552 of them); A3 at 0 %.
     assert segments == [(D(2024, 1, 1), D(2026, 1, 1), a1), (D(2025, 1, 1), D(2029, 4, 2), a2)]
 
@@ -346,12 +361,14 @@ def test_tl018_status_date_label_and_term_labels_keep_clear_of_the_years(plan):
 
 
 def test_tl019_milliseconds_and_iso_days_only(plan):
-    # The payload stays compact: bars' bases are days, lengths are numbers.
+    # The payload stays compact: bars' bases are days (`2026-3-5`: Plotly reads dates
+    # without leading zeros), lengths are numbers in milliseconds, exact (float64).
     figure = timeline_figure(plan, View(), STATUS_DATE)
     for trace in bars(figure):
         if trace.base is not None:
-            assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(base)) for base in trace.base)
-            assert np.asarray(trace.x).dtype == np.float64
+            assert all(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", str(base))
+                       for base in bases(trace))
+            assert arr(trace.x).dtype == np.float64
 
 
 def test_tl020_title_sent_once_where_the_row_label_tells_it(make_workbook):
@@ -379,11 +396,12 @@ def test_tl021_shared_text_is_written_once_at_scale(monkeypatch):
     # the trace's meta; the threshold lowered so that groups of this plan split), a
     # milestone title shared by hundreds is in its trace's meta, and the hover template
     # most bar traces share is in the layout's template.
-    monkeypatch.setattr(timeline, "BAND_SPLIT_BARS", 20)
+    monkeypatch.setattr(timeline, "SPLIT_TRACE_BYTES", 100)
     plan = synthetic_plan(2_000)
     figure = timeline_figure(plan, View(), D(2026, 10, 15))
     by_band = [t for t in bars(figure) if t.meta and t.meta[0]]
-    assert by_band and all(len(set(t.y) & set(u.y)) == 0 for t in by_band for u in by_band
+    assert by_band and all(len(set(arr(t.y)) & set(arr(u.y))) == 0 for t in by_band
+                           for u in by_band
                            if t is not u)
     axes = dict(zip(plan.axes["id"], plan.axes["title"]))
     trace = by_band[0]
@@ -429,7 +447,7 @@ def test_tl022_ghost_bars_span_the_baseline_dates_end_inclusive(baseline_pair):
     (ghost,) = ghosts(figure)
     rows = {figure.layout.yaxis.ticktext[int(y)]: (pd.Timestamp(b), pd.Timestamp(b)
                                                   + pd.Timedelta(milliseconds=float(x)))
-            for y, b, x in zip(ghost.y, ghost.base, ghost.x)}
+            for y, b, x in zip(arr(ghost.y), ghost.base, arr(ghost.x))}
     # A3 is not in the baseline: no ghost. Spans end at the last millisecond of the end day.
     assert set(rows) == {"Portail", "GRU"}
     one_ms = pd.Timedelta(milliseconds=1)
@@ -441,9 +459,8 @@ def test_tl022_ghost_bars_span_the_baseline_dates_end_inclusive(baseline_pair):
     assert ghost.width < 0.62 and ghost.marker.line.width >= 1
     assert ghost.name == f"Référence (version {base.version[:12]})"
     assert ghost.showlegend is not False
-    index = list(ghost.y).index(next(y for y, label in zip(figure.layout.yaxis.tickvals,
-                                                            figure.layout.yaxis.ticktext)
-                                     if label == "Portail"))
+    ticks = zip(arr(figure.layout.yaxis.tickvals), figure.layout.yaxis.ticktext)
+    index = list(arr(ghost.y)).index(next(y for y, label in ticks if label == "Portail"))
     assert hover(figure, ghost, index) == (
         "<b>Portail</b><br>Référence : 1 mars 2026 → 30 juin 2027")
     english = timeline_figure(current, View(lang="en"), STATUS_DATE, baseline=base,
@@ -457,16 +474,16 @@ def test_tl023_moved_milestones_are_marked_with_their_shift(baseline_pair):
     current, base = baseline_pair
     figure = timeline_figure(current, View(), STATUS_DATE, baseline=base)
     (moved,) = [t for t in figure.data if t.name == "Jalon décalé : date de référence"]
-    assert [day(x) for x in moved.x] == [D(2026, 9, 1)]  # J2's old date; J1 did not move
+    assert [day(x) for x in arr(moved.x)] == [D(2026, 9, 1)]  # J2's old date; J1 did not move
     # A shape of its own (and a legend entry), never colour alone.
     assert moved.marker.symbol not in {symbol for symbol, _c in MILESTONE_STYLES.values()}
     assert hover(figure, moved, 0) == ("<b>Bascule</b><br>Référence : 1 septembre 2026<br>"
                                        "Décalé de +45 jours")
     (line,) = [t for t in figure.data if t.legendgroup == "baseline-moved" and t.mode == "lines"]
-    assert [day(x) for x in line.x[:2]] == [D(2026, 9, 1), D(2026, 10, 16)]  # old to new
-    gru_row = next(y for y, label in zip(figure.layout.yaxis.tickvals,
+    assert [day(x) for x in arr(line.x)[:2]] == [D(2026, 9, 1), D(2026, 10, 16)]  # old to new
+    gru_row = next(y for y, label in zip(arr(figure.layout.yaxis.tickvals),
                                          figure.layout.yaxis.ticktext) if label == "GRU")
-    assert list(moved.y) == [gru_row]
+    assert list(arr(moved.y)) == [gru_row]
 
 
 def test_tl024_no_ghost_without_a_baseline(baseline_pair):
@@ -475,7 +492,7 @@ def test_tl024_no_ghost_without_a_baseline(baseline_pair):
     assert not [t for t in figure.data if (t.legendgroup or "").startswith("baseline")]
     with_base = timeline_figure(current, View(), STATUS_DATE, baseline=current)
     # The same plan as its own baseline: ghosts for every action, no milestone moved.
-    assert len(ghosts(with_base)[0].y) == 3
+    assert len(arr(ghosts(with_base)[0].y)) == 3
     assert not [t for t in with_base.data if t.legendgroup == "baseline-moved"]
     go.Figure(with_base.to_dict())  # valid for Plotly
 
@@ -488,3 +505,36 @@ def test_tl025_shorter_row_labels_keep_whole_titles_in_hovers(plan):
     trace, index = point(figure, "A2")
     assert hover(figure, trace, index).startswith("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>")
     assert trace.customdata[index][1] == "&lt;b&gt;GRU&lt;/b&gt; &amp; co"
+
+
+def _plain_json(node):
+    """A figure dict with typed arrays decoded and NaN as None, to compare two write-outs."""
+    if isinstance(node, dict) and "bdata" in node:
+        return _plain_json(decoded(node).tolist())
+    if isinstance(node, dict):
+        return {key: _plain_json(value) for key, value in node.items()}
+    if isinstance(node, (list, tuple, np.ndarray)):
+        return [_plain_json(value) for value in node]
+    if isinstance(node, float) and np.isnan(node):
+        return None
+    return node
+
+
+@pytest.mark.parametrize("view", [View(), View(color_by="service"), View(lang="en")])
+def test_tl026_written_out_as_plotly_would_write_it(plan, view):
+    # TimelineFigure.to_dict skips plotly.py's generic pass (deep copy, narwhals, base64)
+    # for speed: what it writes must be what that pass writes.
+    figure = timeline_figure(plan, view, STATUS_DATE, baseline=plan)
+    assert _plain_json(figure.to_dict()) == _plain_json(go.Figure.to_dict(figure))
+    rows = figure.to_dict()["layout"]["yaxis"]["tickvals"]
+    assert set(rows) == {"dtype", "bdata"}  # typed arrays, as Plotly.js reads them
+
+
+def test_tl027_lines_without_hover_inherit_no_hover_template(plan):
+    # The part done has no hover of its own (the bar under it answers): it must not take
+    # the milestones' template from the layout's template, which the page's Plotly applies.
+    figure = timeline_figure(plan, View(), STATUS_DATE)
+    silent = [t for t in figure.data if t.hoverinfo == "skip" and t.type == "scatter"]
+    assert silent and all(t.hovertemplate is None for t in silent)
+    assert not figure.layout.template.data.scatter
+    assert all(t.hovertemplate for t in milestones(figure))
