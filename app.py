@@ -35,6 +35,7 @@ from loaders import shared_cache
 from loaders.store import PlanStore
 from model.view import View, parse_query, to_query
 from pages import PAGES
+from pages.answer_cache import init_answer_cache
 from pages.context import resolve
 from security import init_security, is_editor
 from settings import ROOT, Settings, settings_from_env
@@ -50,8 +51,10 @@ def create_app(settings: Settings) -> dash.Dash:
     app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"), title=label("app_title"),
                     update_title=None, serve_locally=True, suppress_callback_exceptions=True)
     app.index_string = app.index_string.replace("<html>", '<html lang="fr">')
-    # Built per request: editors get the upload control, viewers do not.
-    app.layout = lambda: shell_layout(store.max_bytes, frozenset(PAGES), editor=is_editor())
+    # Per role: editors get the upload control, viewers do not. Built once for each.
+    shells = {editor: shell_layout(store.max_bytes, frozenset(PAGES), editor=editor)
+              for editor in (False, True)}
+    app.layout = lambda: shells[is_editor()]
 
     @app.server.route("/healthz")
     def healthz():
@@ -213,7 +216,16 @@ def create_app(settings: Settings) -> dash.Dash:
         page.register(app, store)
     register_exports(app.server, store)
     versions_panel.register(app, store)
-    init_security(app, settings, store)  # last: the CSP hashes every inline script
+    init_security(app, settings, store)  # the CSP hashes every inline script
+    # After the security checks: a kept answer is served only to whom may have it.
+    init_answer_cache(app, store, settings.answer_cache_mb * 1024 * 1024)
+    # Dash learns which library files it may serve when it first writes the page. Under
+    # gunicorn the page may come from one worker and its scripts from another that has not
+    # written a page yet, which refused them (500, "not a registered library"): write the
+    # script and style tags once here, in every worker.
+    with app.server.test_request_context("/"):
+        app._generate_scripts_html()
+        app._generate_css_dist_html()
     return app
 
 

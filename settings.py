@@ -40,6 +40,9 @@ SETTINGS = (
     Setting("redis_url", "HORIZON_REDIS_URL", "",
             "Redis partagé par les serveurs (redis://…) : plans chargés et exports lourds "
             "mis en cache ; vide : pas de cache partagé."),
+    Setting("answer_cache_mb", "HORIZON_ANSWER_CACHE_MB", "32",
+            "Mémoire de chaque processus, en mégaoctets, pour les réponses déjà calculées des "
+            "pages (frise, comité, cohérence, indicateurs, jalons) ; 0 : pas de cache."),
     Setting("viewer_password", "HORIZON_VIEWER_PASSWORD", "",
             "Mot de passe des lecteurs ; vide : tableaux de bord et exports ouverts à tous."),
     Setting("editor_password", "HORIZON_EDITOR_PASSWORD", "",
@@ -67,6 +70,7 @@ class Settings:
     retention_days: int | None = None
     retention_count: int | None = None
     redis_url: str = ""
+    answer_cache_mb: int = 32
     viewer_password: str = ""
     editor_password: str = ""
     secret_key: str = ""
@@ -86,6 +90,7 @@ def settings_from_env(environ: dict | None = None, **overrides) -> Settings:
                     retention_days=_optional_int(values["retention_days"]),
                     retention_count=_optional_int(values["retention_count"]),
                     redis_url=values["redis_url"],
+                    answer_cache_mb=int(values["answer_cache_mb"]),
                     viewer_password=values["viewer_password"],
                     editor_password=values["editor_password"],
                     secret_key=values["secret_key"],

@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second")
     parser.add_argument("--editors", type=int, default=3, help="users among them who upload")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: gunicorn.conf.py's, cores + 1)")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0),
                         metavar=("MIN", "MAX"), help="seconds between two actions of a user")
@@ -137,10 +138,12 @@ def free_port() -> int:
 
 def start_server(out: Path, port: int, args) -> subprocess.Popen:
     env = {**os.environ, "HORIZON_BIND": f"127.0.0.1:{port}",
-           "HORIZON_WORKERS": str(args.workers), "HORIZON_THREADS": str(args.threads),
+           "HORIZON_THREADS": str(args.threads),
            "HORIZON_INSTANCE": str(out / "instance"), "HORIZON_MAX_REQUESTS": "0",
            "HORIZON_EDITOR_PASSWORD": args.editor_password,
            "HORIZON_REDIS_URL": args.redis_url}
+    if args.workers:
+        env["HORIZON_WORKERS"] = str(args.workers)
     log = (out / "gunicorn.log").open("wb")
     return subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:server"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -345,7 +348,7 @@ def summarise(out: Path, samples: list, duration: float, args, load_before: str,
                   "max": float(values.max())}
         figures[kind] = figure
         hits = recorded.get("cache_hits", {}).get(kind)
-        rows.append(f"| {kind}{f' ({hits} from Redis)' if hits else ''} | {figure['count']} | "
+        rows.append(f"| {kind}{f' ({hits} from a cache)' if hits else ''} | {figure['count']} | "
                     f"{figure['failed']} | {figure['p50']:.0f} | {figure['p95']:.0f} | "
                     f"{figure['max']:.0f} |")
     total_failed = sum(int(count) for count in failures.values())
@@ -369,7 +372,7 @@ def summarise(out: Path, samples: list, duration: float, args, load_before: str,
          f"{memory['workers']} workers{', restarted' if memory['restarted'] else ''})"),
     ]
     lines = [f"Load test: {args.users} users ({args.editors} editors), {args.minutes:g} min, "
-             f"gunicorn {args.workers} workers × {args.threads} threads, think time "
+             f"gunicorn {memory['workers']} workers × {args.threads} threads, think time "
              f"{args.think[0]:g}–{args.think[1]:g} s"
              f"{', Redis ' + args.redis_url if args.redis_url else ''}",
              f"Machine before: {load_before}", f"Machine after:  {load_after}",

@@ -35,7 +35,7 @@ PATHS = list(CONFIG["callbacks"])
 TIMES: dict[str, list[float]] = defaultdict(list)  # category -> response times (ms)
 FAILURES: dict[str, int] = defaultdict(int)
 FAILURE_SAMPLES: list[str] = []
-CACHE_HITS: dict[str, int] = defaultdict(int)  # exports served from the shared Redis
+CACHE_HITS: dict[str, int] = defaultdict(int)  # answers and exports served from a cache
 UPDATE = "/_dash-update-component"
 SYNC_VIEW = "filter-axes.value"  # an output only sync_view has
 CONTROL_KEYS = ("filter-axes", "filter-services", "filter-owners", "filter-statuses",
@@ -185,6 +185,8 @@ class Viewer(FastHttpUser):
         """POST one callback; its JSON answer, None for 204 (nothing to update), False on error."""
         with self.client.post(UPDATE, data=json.dumps(body), headers=self.headers(),
                               name=callback_name(body), catch_response=True) as response:
+            if response.headers.get("X-Horizon-Cache") == "hit":
+                CACHE_HITS["callback"] += 1  # a kept answer (pages/answer_cache.py)
             if response.status_code == 204:
                 return None
             if response.status_code != 200:

@@ -8,6 +8,7 @@ from components.coherence_view import coherence_view
 from components.i18n import label
 from loaders.store import PlanStore
 from model.coherence import coherence_report
+from pages.answer_cache import cached_answer
 from pages.context import resolve
 
 PATH = "/coherence"
@@ -21,6 +22,8 @@ def layout() -> html.Section:
 
 def register(app, store: PlanStore) -> None:
     @app.callback(Output(ids.COHERENCE_BODY, "children"), Input(ids.URL, "search"))
+    # Its links name their own action: the one the URL selects changes nothing here.
+    @cached_answer(ignores=("action",))
     def show_coherence(search):
         context = resolve(store, search)
         if context.loaded is None:

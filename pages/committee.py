@@ -20,6 +20,7 @@ from model.committee import committee_view, plan_in_range, weather_by_axis, with
 from model.filters import visible_actions
 from model.kpis import compute_kpis
 from model.milestones import milestone_rows, quick_view
+from pages.answer_cache import cached_answer
 from pages.context import resolve
 
 PATH = "/comite"
@@ -125,6 +126,7 @@ def register(app, store: PlanStore) -> None:
         Output(ids.COMMITTEE_HEADING, "children"), Output(ids.COMMITTEE_SLIPPAGE, "children"),
         Input(ids.URL, "search"),
     )
+    @cached_answer
     def show_committee(search):
         if search is None:
             raise PreventUpdate

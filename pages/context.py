@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import g, has_request_context
+
 from loaders import LoadResult, UnreadableFile
 from loaders.store import PlanStore
 from model.view import View, parse_query
@@ -39,7 +41,19 @@ class Context:
 
 def resolve(store: PlanStore, search: str | None) -> Context:
     """Parse the query string and load the plan version it names (or the newest of the plan
-    it names, or of the first plan), and the baseline version when `base=` names one."""
+    it names, or of the first plan), and the baseline version when `base=` names one.
+
+    Within one request the answer is kept: the answer cache (pages/answer_cache.py) resolves
+    the URL for its key before the callback resolves it again."""
+    if not has_request_context():
+        return _resolve(store, search)
+    kept = g.setdefault("horizon_contexts", {})
+    if (store, search) not in kept:
+        kept[(store, search)] = _resolve(store, search)
+    return kept[(store, search)]
+
+
+def _resolve(store: PlanStore, search: str | None) -> Context:
     view = parse_query(search or "")
     try:
         slug = store.plan_slug(view.plan) or store.default_plan()

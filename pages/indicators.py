@@ -8,6 +8,7 @@ from components.i18n import label
 from components.indicator_charts import indicator_cards
 from loaders.store import PlanStore
 from model.indicators import action_title, visible_indicators
+from pages.answer_cache import cached_answer
 from pages.context import resolve
 
 PATH = "/indicateurs"
@@ -42,6 +43,7 @@ def layout() -> html.Section:
 
 def register(app, store: PlanStore) -> None:
     @app.callback(Output(ids.INDICATORS_BODY, "children"), Input(ids.URL, "search"))
+    @cached_answer
     def show_indicators(search):
         context = resolve(store, search)
         if context.loaded is None:

@@ -15,6 +15,7 @@ from components.i18n import label
 from components.milestones_table import column_defs, milestones_grid, tracker_records
 from loaders.store import PlanStore
 from model.view import MILESTONE_GROUPS, MILESTONE_VIEWS, View, parse_query, to_query
+from pages.answer_cache import cached_answer
 from pages.context import resolve
 
 PATH = "/jalons"
@@ -96,6 +97,8 @@ def register(app, store: PlanStore) -> None:
         Output(ids.MILESTONES_GRID, "rowData"), Output(ids.MILESTONES_GRID, "dashGridOptions"),
         Input(ids.URL, "search"), State(ids.MILESTONES_GRID, "rowData"),
     )
+    # The rows do not depend on the selected action (the grid marks nothing for it).
+    @cached_answer(ignores=("action",))
     def show_milestones(search, shown):
         context = resolve(store, search)
         records = ([] if context.loaded is None else

@@ -23,6 +23,7 @@ from components.timeline_table import timeline_table
 from loaders.store import PlanStore
 from model.kpis import compute_kpis
 from model.view import View, parse_query, to_query
+from pages.answer_cache import cached_answer
 from pages.context import resolve
 
 PATH = "/"
@@ -106,6 +107,7 @@ def register(app, store: PlanStore) -> None:
         Output(ids.TIMELINE_SLIPPAGE, "children"), Output(ids.TIMELINE, "style"),
         Input(ids.URL, "search"), State(ids.FIGURE_KEY, "data"),
     )
+    @cached_answer
     def show_timeline(search, drawn):
         if search is None:  # dcc.Location has not read the address yet
             raise PreventUpdate
