@@ -38,8 +38,8 @@ SETTINGS = (
     Setting("retention_count", "HORIZON_RETENTION_COUNT", "",
             "Nombre de versions gardées par plan, les plus récentes ; vide : pas de limite."),
     Setting("redis_url", "HORIZON_REDIS_URL", "",
-            "Redis partagé par les serveurs (redis://…) : plans chargés et exports lourds "
-            "mis en cache ; vide : pas de cache partagé."),
+            "Redis partagé par les serveurs (redis://…) : plans chargés, réponses des pages "
+            "et exports lourds mis en cache ; vide : pas de cache partagé."),
     Setting("answer_cache_mb", "HORIZON_ANSWER_CACHE_MB", "32",
             "Mémoire de chaque processus, en mégaoctets, pour les réponses déjà calculées des "
             "pages (frise, comité, cohérence, indicateurs, jalons) ; 0 : pas de cache."),
