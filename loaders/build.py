@@ -11,9 +11,11 @@ column a few dozen `T2 2026`. Frames are built column by column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Callable, Iterator
 
@@ -504,6 +506,11 @@ class Builder:
                 progress = [self.warn(table, row, "progress", column[index])
                             for row, index in zip(rows, cells["progress_index"])]
         budget_unit = table.units.get("budget")
+        # The usual budget column (Excel numbers, no `k€` in the header) needs no parsing.
+        budget = values.plain_money_column(cells["budget"], budget_unit)
+        if budget is None:
+            budget = self.parsed(table, rows, "budget", cells["budget"], values.parse_money,
+                                 budget_unit)
         actions = {
             "id": cells["id"], "axis_id": self.axis_ids(table, rows, cells["axis_id"], axes),
             "objective": _texts(cells["objective"]), "title": cells["title"],
@@ -515,8 +522,7 @@ class Builder:
             "progress": progress,
             "weather": self.parsed(table, rows, "weather", cells["weather"],
                                    values.parse_weather),
-            "budget": self.parsed(table, rows, "budget", cells["budget"], values.parse_money,
-                                  budget_unit),
+            "budget": budget,
             "depends_on": _Reader(values.parse_ids).column(cells["depends_on"]),
             "description": _texts(cells["description"]),
             "attention": _texts(cells["attention"]), "decision": _texts(cells["decision"]),
@@ -570,9 +576,12 @@ class Builder:
     def axis_ids(self, table: Table, rows: list[int], cells, axes: list[dict]) -> list:
         """Each action's axis, named by its id or its title; unknown ones are warnings."""
         axis_ids = {axis["id"]: axis["id"] for axis in axes}
+        references = _texts(cells)
+        if set(references) - {None} <= axis_ids.keys():
+            return list(map(axis_ids.get, references))  # every axis named by its id (or none)
         by_title = {normalise(axis["title"]): axis["id"] for axis in axes}
         results = []
-        for row, reference in zip(rows, _texts(cells)):
+        for row, reference in zip(rows, references):
             axis_id = None
             if reference is not None:
                 axis_id = axis_ids.get(reference) or by_title.get(normalise(reference))
@@ -604,6 +613,9 @@ class Builder:
         their axis."""
         ids = set(actions["id"])
         depends = actions["depends_on"]
+        if not self.may_warn(actions, ids, axes):
+            self.break_cycles(table, actions)
+            return
         for index, (row, dependencies, axis_id, start, end) in enumerate(zip(
                 actions["row"], depends, actions["axis_id"], actions["start"], actions["end"])):
             if dependencies:
@@ -618,6 +630,20 @@ class Builder:
                             start=_fmt(start), end=_fmt(end),
                             axis_start=_fmt(axis["start"]), axis_end=_fmt(axis["end"]))
         self.break_cycles(table, actions)
+
+    @staticmethod
+    def may_warn(actions: dict[str, list], ids: set, axes: dict[str, dict]) -> bool:
+        """False when `check_actions`' loop would find nothing: every dependency names a
+        loaded action and every action lies within its axis (checked column by column at C
+        speed; an action without a known axis is compared with the widest dates)."""
+        axis_ids = actions["axis_id"]
+        firsts = map({key: axis["start"] for key, axis in axes.items()}.get, axis_ids,
+                     repeat(dt.date.min))
+        lasts = map({key: axis["end"] for key, axis in axes.items()}.get, axis_ids,
+                    repeat(dt.date.max))
+        return not (set(chain.from_iterable(actions["depends_on"])) <= ids
+                    and all(map(_DATE.__le__, firsts, actions["start"]))
+                    and all(map(_DATE.__le__, actions["end"], lasts)))
 
     def break_cycles(self, table: Table, actions: dict[str, list]) -> None:
         """Keep the dependencies acyclic: each cycle is reported once, on the row of the
@@ -982,6 +1008,20 @@ def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
     `astype` looks dtypes up by name); the dtypes are those declared in `model.plan`
     (`test_ly095` checks them, for full and empty frames).
     """
+    if not any(map(len, data.values())):
+        # No row (a workbook without indicators, say): a copy of the empty frame made once
+        # costs a third of building its typed columns again.
+        return _empty_frame(tuple(columns.items())).copy()
+    return _typed_frame(data, columns)
+
+
+@functools.lru_cache(maxsize=8)
+def _empty_frame(columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """The typed frame of no row, kept: `_frame` hands out copies, never this one."""
+    return _typed_frame({name: [] for name, _ in columns}, dict(columns))
+
+
+def _typed_frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
     arrays = {}
     for name, dtype in columns.items():
         column = data.get(name, [])
@@ -994,9 +1034,12 @@ def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
         elif dtype == "string":
             arrays[name] = _strings(np.fromiter(column, dtype=object, count=len(column)))
         elif dtype == "Float64":  # NaN is missing; parsers never give a real NaN
-            arrays[name] = pd.array(np.array(column, dtype=float), dtype=_DTYPES[dtype])
+            # The masked array's own constructor: `pd.array` finds the same mask, slower.
+            numbers = np.array(column, dtype=float)
+            arrays[name] = pd.arrays.FloatingArray(numbers, np.isnan(numbers))
         elif dtype == "Int64" and None not in column:  # row numbers: never missing
-            arrays[name] = pd.array(np.array(column, dtype=np.int64), dtype=_DTYPES[dtype])
+            arrays[name] = pd.arrays.IntegerArray(np.array(column, dtype=np.int64),
+                                                  np.zeros(len(column), dtype=bool))
         else:  # from an object array: pandas converts a list element by element first
             arrays[name] = pd.array(np.fromiter(column, dtype=object, count=len(column)),
                                     dtype=_DTYPES[dtype], copy=False)

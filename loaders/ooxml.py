@@ -122,13 +122,17 @@ def _local(tag: str) -> str:
 _SEGMENT = 1 << 18  # bytes scanned at once: few numpy calls, and arrays that stay in cache
 _PAD = bytes(32)  # read past a segment's end as zeros, never as another cell
 _LT, _GT, _BANG, _QUOTE, _APOSTROPHE, _SLASH, _COLON = 60, 62, 33, 34, 39, 47, 58
-_C, _F, _S, _I, _R, _EQUALS, _SPACE = 99, 102, 115, 105, 114, 61, 32
+_C, _F, _S, _I, _SPACE = 99, 102, 115, 105, 32
 _HEAD = 17  # `<c r="`, then up to 3 letters, 7 digits and the closing quote
-# A whole part shorter than this, holding none of these pairs, has nothing the scan counts
+# A whole part shorter than this, holding none of these marks, has nothing the scan counts
 # or refuses (cells, shared strings, formulas, DTDs, prefixed tags): numpy's fixed cost
-# per call is then all it would spend.
+# per call is then all it would spend. Each mark is a tag's whole name (`<c ` but not
+# `<cellXfs`, `:c>` but not `:clrScheme`), so themes, styles and the workbook part skip it
+# too; `\s` is wider than the whitespace a name ends with (it adds \f and \v): safe.
 _SMALL = 64 * 1024
-_MARKS = (b"<c", b"<s", b"<f", b"<!", b":c", b":s", b":f")
+# Two patterns, each opening with a literal byte that `re` looks for at C speed (one
+# pattern opening with a class of two bytes was slower than the scan itself).
+_MARKS = (re.compile(rb"<(?:!|(?:c|si|f)[\s>/])"), re.compile(rb":(?:c|si|f)[\s>/]"))
 _DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?\s*<\?xml\b([^>]*)')
 _ENCODING = re.compile(rb'encoding\s*=\s*["\']([^"\']*)')
 _REFERENCE = re.compile(r'\s*([A-Za-z]*)(\d+)\s*$')
@@ -213,7 +217,8 @@ class SheetScanner:
             _check_encoding(buffer)
         if not end:
             return
-        if end == len(buffer) and end <= _SMALL and not any(map(buffer.__contains__, _MARKS)):
+        if (end == len(buffer) and end <= _SMALL
+                and not any(mark.search(buffer) for mark in _MARKS)):
             return  # a small part with no tag the scan looks at (.rels, docProps…)
         a = np.frombuffer(buffer + _PAD, dtype=np.uint8)
         lt = np.flatnonzero(a[:end] == _LT)
@@ -247,33 +252,34 @@ class SheetScanner:
     def _cells(self, a: np.ndarray, lt: np.ndarray, cells: np.ndarray, end: int) -> None:
         """Bounds of the non-empty cells; `cells` indexes the `<` of each `<c…` in `lt`.
 
-        One byte per cell at a time (`a[starts + k]`): a gather of a few thousand bytes
-        costs less than the rows of a two-dimensional window, and only the reference
-        itself needs one (`_references`).
+        One byte or word per cell at a time (`a[starts + k]`, `_words(…)[starts + k]`): a
+        gather of a few thousand values costs less than the rows of a two-dimensional
+        window, and only the reference itself needs one (`_references`).
         """
         if not len(cells):
             return
         starts = lt[cells]
         following = a[starts + 2]
-        if ((following == 9) | (following == 10) | (following == 13) | (following == _GT)
-                | (following == _SLASH)).any():
+        if _ODD_AFTER_C[following].any():
             raise NeedsExactScan()  # a cell without reference, or with odd spacing
-        common = following == _SPACE  # the others are <col>, <cfRule>…
-        if not common.all():
-            cells, starts = cells[common], starts[common]
+        # Several bytes at a time: the word of 2 or 4 bytes that starts at each offset,
+        # read big-endian, equals the word of the bytes expected there.
+        reference = _words(a, ">u4")[starts + 2] == _REFERENCE_WORD  # ` r="`
+        if not reference.all():
+            if ((following == _SPACE) & ~reference).any():
+                raise NeedsExactScan()  # the reference is not the first attribute
+            # The others are <col>, <cfRule>…
+            cells, starts = cells[reference], starts[reference]
             if not len(cells):
                 return
-        if not ((a[starts + 3] == _R) & (a[starts + 4] == _EQUALS)
-                & (a[starts + 5] == _QUOTE)).all():
-            raise NeedsExactScan()  # the reference is not the first attribute
         # Where the next tag starts (the end of the segment after the last one).
         nexts = lt[np.minimum(cells + 1, len(lt) - 1)]
         if cells[-1] == len(lt) - 1:
             nexts[-1] = end
         closed = a[nexts - 1] == _GT  # `/>` then `</c>`, or not
-        self_closed = closed & (a[nexts - 2] == _SLASH)
-        closed_at_once = (closed & ~self_closed & (a[nexts + 1] == _SLASH)
-                          & (a[nexts + 2] == _C) & (a[nexts + 3] == _GT))
+        self_closed = _words(a, ">u2")[nexts - 2] == _SELF_CLOSING_WORD  # `/>`
+        # (a[nexts] is the next tag's `<`, or, after the last cell, padding or `<c `)
+        closed_at_once = closed & ~self_closed & (_words(a, ">u4")[nexts] == _END_WORD)
         maybe_empty = np.flatnonzero(self_closed | closed_at_once)
         if len(maybe_empty):
             empty = _plain_tags(a, starts[maybe_empty], nexts[maybe_empty])
@@ -295,6 +301,20 @@ class SheetScanner:
                 continue  # Excel's cached "" for a formula such as =SI(A2="";"";…)
             _add_formula(self.scan, bounded_int(reference.group(2)),
                          column_number(reference.group(1)))
+
+
+# Bytes after `<c` that the fast path cannot read: a cell without reference, odd spacing.
+_ODD_AFTER_C = np.zeros(256, dtype=bool)
+_ODD_AFTER_C[[9, 10, 13, _GT, _SLASH]] = True
+_REFERENCE_WORD = int.from_bytes(b' r="', "big")
+_SELF_CLOSING_WORD = int.from_bytes(b"/>", "big")
+_END_WORD = int.from_bytes(b"</c>", "big")
+
+
+def _words(a: np.ndarray, dtype: str) -> np.ndarray:
+    """The big-endian word of `dtype`'s size that starts at every offset of `a` (a view)."""
+    size = np.dtype(dtype).itemsize
+    return np.ndarray((len(a) - size + 1,), dtype=dtype, buffer=a, strides=(1,))
 
 
 def _ends_name(following: np.ndarray) -> np.ndarray:

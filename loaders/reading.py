@@ -95,14 +95,19 @@ def _read_ooxml(data: bytes, package: ZipPackage, limits: Limits) -> RawWorkbook
     layout = ooxml.read_layout(package)
     scans: dict[str, ooxml.SheetScan] = {}
     for part in package.infos:
+        label = layout.sheet_parts.get(part, posixpath.basename(part))
         if not package.is_xml(part):
-            package.verify(part)
+            # An image or an embedded object is only measured, unless it holds a sheet's
+            # cells: calamine reads a worksheet from whatever part the workbook names
+            # (`sheet1.bin` too), and a far cell there would make it allocate the rectangle
+            # unbounded (a Rust abort that takes the whole worker with it).
+            if _holds_sheet_data(package, part):
+                scans[part] = _scan_part(package, part, label, limits, bulk=True)
             continue
         # Every XML part is scanned, not only those the workbook points to: calamine
         # resolves paths itself, and what it reads must have been bounded. Worksheets and
         # shared strings (most of the bytes) are not also checked by expat: see
         # `container`'s docstring.
-        label = layout.sheet_parts.get(part, posixpath.basename(part))
         bulk = part in layout.sheet_parts or part.lower() == _SHARED_STRINGS
         scans[part] = _scan_part(package, part, label, limits, bulk)
     _check_totals([scan.area for scan in scans.values()], package.name, limits)
@@ -119,6 +124,20 @@ def _read_ooxml(data: bytes, package: ZipPackage, limits: Limits) -> RawWorkbook
 
 # The one shared-strings part calamine reads (it matches zip names ignoring case).
 _SHARED_STRINGS = "xl/sharedstrings.xml"
+
+
+# calamine reads a worksheet's cells only inside this element (whatever its prefix).
+_SHEET_DATA = b"sheetData"
+
+
+def _holds_sheet_data(package: ZipPackage, part: str) -> bool:
+    """Measure a part no parser reads as XML (size, CRC); whether `sheetData` occurs in it."""
+    found, tail = False, b""
+    for chunk in package.stream(part):
+        if not found:
+            found = _SHEET_DATA in tail + chunk[:len(_SHEET_DATA)] or _SHEET_DATA in chunk
+            tail = chunk[-len(_SHEET_DATA):]
+    return found
 
 
 def _scan_part(package: ZipPackage, part: str, label: str, limits: Limits,

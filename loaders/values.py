@@ -142,6 +142,10 @@ _NO_IDS = frozenset({"aucun", "aucune", "neant", "none", "sans"}) | _UNKNOWN_MAR
 
 def parse_ids(value: object) -> tuple[str, ...]:
     """`A1, A2; A3` -> ("A1", "A2", "A3"); 3.0 -> ("3",); blank, `-`, `aucune` -> ()."""
+    if value.__class__ is str and value.isascii() and value.isalnum():
+        # One plain id (`A12`), the usual cell: no separator, space or accent to fold, so
+        # its key is its lower case (the loop below gives the same, five times slower).
+        return () if value.lower() in _NO_IDS else (value,)
     if isinstance(value, str):
         parts = _ID_SEPARATORS.split(value)
     else:
@@ -292,6 +296,15 @@ def parse_number(value: object, unit: str | None = None) -> float | None:
 def parse_money(value: object, unit: str | None = None) -> float | None:
     """Euros: `250 k€` -> 250000.0; under a `k€` header, 250 -> 250000.0; `45 %` is an error."""
     return _number_cell(value, unit, money=True)
+
+
+def plain_money_column(cells: Sequence[object], unit: str | None = None) -> list[float] | None:
+    """A money column of finite floats under a header without scale, as `parse_money` reads
+    it cell by cell (each float as it is), in three passes at C speed; None otherwise."""
+    if (set(map(type, cells)) == {float} and all(map(math.isfinite, cells))
+            and not _header_scale(unit, money=True)):
+        return list(cells)
+    return None
 
 
 def _progress_reading(value: object) -> tuple[float, bool] | None:

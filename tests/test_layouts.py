@@ -820,3 +820,47 @@ def test_ly097_typed_frames_match_pandas_own_conversion():
         assert built.columns.dtype == expected.columns.dtype
         assert type(built.index) is type(expected.index) and len(built.index) == rows
     assert list(_frame(data, columns)["title"]) == ["Recette", "Bilan", "12"]
+
+
+def test_ly098_a_budget_column_of_plain_numbers_keeps_the_header_scale(make_workbook):
+    # Every cell an Excel number: the column is taken as it is only when the header gives
+    # no scale; under `(k€)` each number is still multiplied.
+    rows = [["A1", "Portail", D(2026, 1, 1), D(2026, 12, 31), 250.0],
+            ["A2", "GRU", D(2026, 1, 1), D(2026, 12, 31), 1.5]]
+    euros = load_path(make_workbook({"Plan": [PLAN + ["Budget (€)"], *rows]}, name="e.xlsx"))
+    thousands = load_path(make_workbook({"Plan": [PLAN + ["Budget (k€)"], *rows]},
+                                        name="k.xlsx"))
+    assert problems_of(euros) == problems_of(thousands) == []
+    assert column(euros, "budget") == [250.0, 1.5]
+    assert column(thousands, "budget") == [250_000.0, 1_500.0]
+
+
+def test_ly099_a_frame_without_rows_is_a_fresh_copy_for_each_plan(make_workbook):
+    # Empty frames are copied from one made once: changing one plan's must not reach the next.
+    first = load_fresh(make_workbook(one_action()).read_bytes(), "plan.xlsx").plan
+    first.indicators.loc[0, "id"] = "I1"
+    second = load_fresh(make_workbook(one_action(), name="other.xlsx").read_bytes(),
+                        "other.xlsx").plan
+    assert len(first.indicators) == 1 and len(second.indicators) == 0
+    assert {name: str(dtype) for name, dtype in second.indicators.dtypes.items()} == \
+        INDICATOR_COLUMNS
+
+
+
+@pytest.mark.parametrize("start, end", [(D(2021, 6, 1), D(2023, 1, 1)),
+                                        (D(2027, 1, 1), D(2029, 3, 1))])
+def test_ly100_an_action_outside_its_axis_on_either_side_among_many_that_are_not(
+        make_workbook, start, end):
+    # Most plans have nothing to say here, which is checked column by column first; an
+    # action starting before its axis, or ending after it, must still be reported, and one
+    # whose axis is unknown (or absent) is compared with nothing.
+    rows = [PLAN + ["axe", "dépend de"]]
+    rows += [[f"A{n}", f"Action {n}", D(2026, 1, 1), D(2026, 12, 31), "AX1", None]
+             for n in range(1, 6)]
+    rows += [["B1", "Hors de l'axe", start, end, "Services en ligne", "A1"],
+             ["B2", "Sans axe", D(2010, 1, 1), D(2040, 1, 1), None, "B1"],
+             ["B3", "Axe inconnu", D(2010, 1, 1), D(2040, 1, 1), "AX9", None]]
+    result = load_path(make_workbook({"Stratégie": AXES, "Plan": rows}))
+    assert problems_of(result) == [("Plan", 7, None, "action_outside_axis", "warning"),
+                                   ("Plan", 9, "axe", "axis_unknown", "warning")]
+    assert column(result, "depends_on")[5:8] == [("A1",), ("B1",), ()]

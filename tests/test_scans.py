@@ -302,6 +302,60 @@ def test_sc011_small_parts_without_any_tag_of_interest_skip_the_scan():
     for prefixed in (b'<x:c r="A1"><x:v>1</x:v></x:c>', b"<x:si><x:t>a</x:t></x:si>"):
         with pytest.raises(ooxml.NeedsExactScan):
             scan_part(relations + prefixed)
+    for odd in (b"<c><v>1</v></c>", b'<c\tr="A1"><v>1</v></c>', b'<x:c\nr="A1"/>'):
+        with pytest.raises(ooxml.NeedsExactScan):
+            scan_part(relations + odd)
     # A trusted part declared in another encoding still goes to expat.
     with pytest.raises(ooxml.NeedsExactScan):
         scan_part(relations.replace(b"UTF-8", b"ISO-8859-1"), trusted=True)
+
+
+def test_sc013_names_that_only_begin_like_a_cell_skip_the_scan(monkeypatch):
+    # A theme, the styles, the workbook part: `<a:clrScheme>`, `<cellXfs>`, `<fonts>`,
+    # `<calcPr>` are not cells, shared strings or formulas, so numpy is not even called.
+    def no_numpy(*args, **kwargs):
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(ooxml.np, "frombuffer", no_numpy)
+    part = (b'<?xml version="1.0" encoding="UTF-8"?><a:theme xmlns:a="x"><a:clrScheme name="O">'
+            b'<a:srgbClr val="1"/></a:clrScheme><fonts count="1"><font/></fonts><cellXfs/>'
+            b'<calcPr calcId="1"/><sheetFormatPr/></a:theme>')
+    scanner = ooxml.SheetScanner("theme1.xml", "plan.xlsx", Limits())
+    scanner.feed(part)
+    assert bounds(scanner.close()) == (0, 0, 0, 0)
+    for mark in (b'<c r="A1"/>', b"<si>", b"<f>", b"<!-- -->", b"<x:c/>", b"<x:si>", b"<x:f>"):
+        scanner = ooxml.SheetScanner("theme1.xml", "plan.xlsx", Limits())
+        scanner.feed(part + mark)
+        with pytest.raises(AssertionError, match="scanned"):
+            scanner.close()
+
+
+def test_sc012_a_worksheet_in_a_part_named_like_an_image_is_bounded_too(tmp_path):
+    # calamine reads a worksheet from whatever part the workbook names: a far cell in
+    # `sheet1.bin` (an extension never parsed as XML) made it allocate 512 GiB and abort
+    # the whole process. In a child process, so such an abort fails this test only.
+    parts = parts_of(_saved(tmp_path))
+    sheet = parts.pop(SHEET_XML).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    parts["xl/worksheets/sheet1.bin"] = sheet
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"worksheets/sheet1.xml", b"worksheets/sheet1.bin")
+    parts["xl/media/image1.png"] = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # measured only
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, {root!r})
+        from loaders.reading import read_workbook
+        from loaders.problems import UnreadableFile
+        try:
+            read_workbook(bytes.fromhex(sys.argv[1]), "plan.xlsx")
+            print("read")
+        except UnreadableFile as error:
+            print(error.code)
+    """).format(root=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script, rezip(parts).hex()],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert (done.returncode, done.stdout.strip()) == (0, "sheet_too_many_rows"), done.stderr[-500:]
+    # The same part without the far cell is an ordinary sheet, read as such.
+    parts["xl/worksheets/sheet1.bin"] = sheet.replace(
+        b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', b"")
+    assert read_workbook(rezip(parts), "plan.xlsx").sheets[0].rows == [["a"]]

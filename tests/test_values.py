@@ -486,6 +486,12 @@ def test_va044_a_duration_past_2100_is_unrecognised():
     (None, ()),
     ("-", ()),
     ("aucune", ()),
+    # One plain id takes a short cut: markers still name no action, whatever their case.
+    ("A12", ("A12",)),
+    ("NC", ()),
+    ("Aucun", ()),
+    ("tbd", ()),
+    ("Née", ("Née",)),
 ])
 def test_va050_ids(cell, expected):
     assert parse_ids(cell) == expected
