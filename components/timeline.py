@@ -11,18 +11,20 @@ Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
 - one trace per colour group (and one for its hatched parts), never per bar; a group's
   bars are split by band (the axis title written once per trace) and by whether they end
   inside the term (the end read from `%{x}`) when that saves more JSON than a trace costs;
-- what users read of each action and milestone (escaped text, money and shares once per
-  distinct value) is computed column-wise, once per plan and language (`plan_texts`): a
-  filter change only picks rows;
-- the JSON is kept near px.timeline's for the same hover content although the figure
-  draws more (milestones, progress, bands, terms): hover labels are written once in a
-  template (the one most traces share, once in the layout's template); `customdata` holds
-  only what differs per bar, the action id first (what a click opens); the title is the
-  row label (`%{y}`) unless the label cuts it; days are numbers or `2026-3-5` that
-  Plotly writes as dates (`%{x|%-d %B %Y}`, with the month names of the locale the page
-  gives Plotly: assets/plotly-locale-fr.js, lowercase as French writes them); status and météo labels, shared axis and milestone titles sit once in a
-  trace's template or `meta`; numbers are base64 arrays (float32 to within 2 minutes where
-  a day is all that counts, rows int16);
+- what users read of each action and milestone (escaped text, shares once per distinct
+  value) is computed column-wise, once per plan and language (`plan_texts`): a filter
+  change only picks rows;
+- the JSON is kept under px.timeline's for the same hover content although the figure
+  draws more (milestones, progress, bands, terms): what many traces (or annotations)
+  repeat, their hover template first, is written once in the layout's template
+  (`_shared_templates`); `customdata` holds only what differs per bar, the action id first
+  (what a click opens); the title is the row label (`%{y}`) unless the label cuts it; days
+  are numbers or `2026-3-5` that Plotly writes as dates (`%{x|%-d %B %Y}`, with the month
+  names of the locale the page gives Plotly: assets/plotly-locale-fr.js, lowercase as
+  French writes them), budgets whole euros that it writes as money (PLOTLY_LOCALES);
+  status and météo labels, shared axis and milestone titles sit once in a trace's template
+  or `meta`; numbers are base64 arrays (float32 to within minutes where a day is all that
+  counts, rows in one byte up to 255 rows);
 - the part done is one line trace (a single SVG path), without hover of its own;
 - the margins are sized for the row labels and the legend from font metrics, because Plotly
   draws the whole figure twice when it has to widen a margin itself;
@@ -51,7 +53,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import get_month_names
-from babel.numbers import get_group_symbol
 
 from components.i18n import (LOCALES, STATUS_LABELS, WEATHER_LABELS, format_day, format_share,
                              label)
@@ -89,11 +90,22 @@ GROUPED_FIELD = {"statut": "status", "meteo": "weather"}  # colour grouping -> h
 DAY_FORMAT = "%-d %B %Y"  # as components.i18n.format_day writes them
 DAY_MS = 86_400_000
 NOON_MS = DAY_MS // 2
-TRACE_BYTES = 700  # what one more trace of bars or markers costs in JSON, about
+BAR_END_SHIFT_MS = 10 * 60_000  # see _bar_spans
+# Budgets are sent as numbers and written by Plotly in the page's locale: whole euros,
+# grouped by thousands, with the currency of PLOTLY_LOCALES (« 1 250 000 € », “€1,250,000”,
+# as components.i18n.format_money writes them, with plain spaces: a hover never wraps).
+BUDGET_FORMAT = "$,.0f"
+# What the page's Plotly needs beyond its locales (config `locales`, merged key by key with
+# the registered locale): the euro, which d3's `$` writes.
+PLOTLY_LOCALES = {"fr": {"format": {"currency": ["", " €"]}},
+                  "en": {"format": {"currency": ["€", ""]}}}
+TRACE_BYTES = 350  # what one more trace of markers costs in JSON, about (its styles are in
+# the layout's template)
 # A group's bars are split (by band, by where their end is read) when that saves more JSON
 # than this per extra trace: a trace also costs build time (about 0.15 ms) and drawing.
 SPLIT_TRACE_BYTES = 1500
-DAY_CHARS = 12  # a day in customdata's JSON: `"2026-3-15",`
+# Over the part of a bar past the term: the bar's colour shows as if at 55 % opacity.
+PAST_TERM_VEIL = "rgba(255,255,255,0.45)"
 SHARED_TITLES = 12  # per milestone state, at most this many titles get a trace each
 # The baseline's ghost bar: under the row's bar (which spans ±BAR_WIDTH/2 around the row),
 # overlapping its lower edge, so it shows behind a bar that grew; grey and outlined.
@@ -207,20 +219,15 @@ def format_days(days: pd.Series, lang: str) -> np.ndarray:
     return texts[codes]  # code -1 (missing) takes the trailing ""
 
 
-def format_amounts(amounts: pd.Series, lang: str) -> np.ndarray:
-    """`format_money` of a column (`1 250 000 €` / `€1,250,000`), missing -> ""."""
-    group = _group_symbol(lang)
-    codes, uniques = pd.factorize(amounts)
-    texts = []
-    for amount in uniques:
-        number = f"{round(float(amount)):,}".replace(",", group)
-        texts.append(f"{number} €" if lang == "fr" else f"€{number}")
-    return np.array(texts + [""], dtype=object)[codes]
-
-
-@lru_cache(maxsize=None)
-def _group_symbol(lang: str) -> str:
-    return get_group_symbol(LOCALES.get(lang, "fr_FR"))
+def _whole_euros(amounts: pd.Series) -> np.ndarray:
+    """Amounts as whole euros for Plotly to write (`BUDGET_FORMAT`), missing -> "" (which
+    Plotly leaves empty rather than format): `331000` takes 7 characters of JSON where
+    `"331 000 \\u20ac"` takes 17."""
+    known = amounts.notna().to_numpy(bool)
+    euros = np.full(len(amounts), "", dtype=object)
+    euros[known] = np.round(amounts.to_numpy(np.float64, na_value=0.0)[known]).astype(
+        np.int64).tolist()
+    return euros
 
 
 def format_shares(shares: pd.Series, lang: str) -> np.ndarray:
@@ -268,13 +275,12 @@ def plan_texts(plan: Plan, lang: str) -> dict[str, np.ndarray]:
         "title": _escaped(actions["title"]),
         "owner": _escaped(actions["owner"]),
         "service": _escaped(actions["service"]),
-        "end_iso": _iso(actions["end"].to_numpy("datetime64[D]")).astype(object),
         "status": _labels(actions["status"], STATUS_LABELS[lang]),
         # Plain spaces where Babel puts no-break ones: a hover never wraps, and JSON
         # writes each no-break space in 6 characters.
         "progress": _plain_spaces(format_shares(actions["progress"], lang)),
         "weather": _labels(actions["weather"], WEATHER_LABELS[lang]),
-        "budget": _plain_spaces(format_amounts(actions["budget"], lang)),
+        "budget": _whole_euros(actions["budget"]),
         "row_label": _escaped([_short(title) for title in
                                actions["title"].fillna("").to_numpy(object)]),
         "milestone_title": _escaped(milestones["title"]),
@@ -423,6 +429,17 @@ def _days_ms(start: np.ndarray, end_exclusive: np.ndarray) -> np.ndarray:
     return (end_exclusive - start).astype("timedelta64[ms]").astype(np.float64)
 
 
+def _bar_spans(start: np.ndarray, end_exclusive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(bases, lengths) of bars from `start` (midnight) to `end_exclusive`: each base a day
+    (`2026-3-5`: Plotly's hover writes a numeric base as NaN), each length in float32
+    milliseconds, 4 bytes instead of 8. float32 holds a length to within 5 minutes (a bar
+    of up to 200 years): each bar ends BAR_END_SHIFT before midnight, so that its hover
+    writes its last day from `%{x}` and nothing shows on the screen (a day is a few pixels
+    wide at the finest useful zoom)."""
+    length = _days_ms(start, end_exclusive) - BAR_END_SHIFT_MS
+    return _iso(start), length.astype(np.float32)
+
+
 def _iso(days: np.ndarray) -> np.ndarray:
     """Days as `2026-3-5` (Plotly reads a date with or without leading zeros): shorter than
     datetimes or `2026-03-05` in the JSON, and exact; written once per distinct day."""
@@ -435,51 +452,51 @@ def _iso(days: np.ndarray) -> np.ndarray:
     return np.array(texts, dtype=object)[codes]
 
 
-def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.ndarray],
-           view: View) -> tuple[np.ndarray, list[str]]:
+def _hover(actions: pd.DataFrame, positions: np.ndarray, texts: dict[str, np.ndarray]
+           ) -> tuple[np.ndarray, list[str]]:
     """Every bar's hover fields, one column each (the action id first: what a click opens),
     and the columns' names. A trace sends only the columns its template reads (`_bar_hover`).
 
     What a line can take from elsewhere is not repeated per bar: the title is the row label
     (`%{y}`: Plotly writes the axis's tick text) unless the label cuts it, the start is the
-    bar's `base`, the end is where the bar ends (`%{x}`, see `_bar_hover`) or, for a bar cut
-    at the term's end, a `YYYY-MM-DD` day that Plotly writes as a date, the grouped field
-    (status or météo) is written once in the template, and the axis once in `meta` when the
-    bars of a group are split by band."""
+    bar's `base`, the end is where the bar ends (`%{x}`, see `_bar_spans`), the grouped
+    field (status or météo) is written once in the trace's `meta` when its bars share it,
+    and the axis too when the trace holds one band."""
     axis_codes, axis_titles = pd.factorize(actions["axis_title"])
     axes = _strings(np.array([escape(title) for title in axis_titles] + [""],
                              dtype=object))[axis_codes]
-    grouped = GROUPED_FIELD.get(view.color_by)
     columns = [("id", texts["id"][positions]), ("title", texts["title"][positions]),
                ("axis", axes)] + [(name, texts[name][positions]) for name in
-                                  ("owner", "service", "end_iso", "status", "progress",
-                                   "weather", "budget") if name != grouped]
+                                  ("owner", "service", "status", "progress", "weather",
+                                   "budget")]
     custom = np.empty((len(actions), len(columns)), dtype=object)
     for index, (_name, values) in enumerate(columns):
         custom[:, index] = values
     return custom, [name for name, _values in columns]
 
 
-def _bar_hover(names: list[str], with_title: bool, axis_in_meta: bool, end_in_x: bool,
+def _bar_hover(names: list[str], with_title: bool, axis_in_meta: bool, grouped: str | None,
                lang: str) -> tuple[list[int], str]:
     """(columns of customdata to send, hover template) for one trace of bars; its `meta`
-    holds [axis title (when the trace holds one band), the group's status or météo]. With
-    `end_in_x`, the bars end 1 ms before the day after the action's end: Plotly writes that
-    last day from `%{x}` (a bar's end), and no day is sent per bar."""
+    holds [axis title (when the trace holds one band), the text of the `grouped` field
+    (status or météo) when all its bars share it]. The end is the bar's (`%{x}`)."""
     sent = [name for name in names if (name != "title" or with_title)
-            and (name != "axis" or not axis_in_meta) and (name != "end_iso" or not end_in_x)]
+            and (name != "axis" or not axis_in_meta) and name != grouped]
     at = {name: f"customdata[{position}]" for position, name in enumerate(sent)}
     colon, day = " : " if lang == "fr" else ": ", DAY_FORMAT
     lines = [f"<b>%{{{at['title'] if with_title else 'y'}}}</b>"]
     for name in ("axis", "owner", "service", "dates", "status", "progress", "weather",
                  "budget"):
         if name == "dates":
-            end = "x" if end_in_x else at["end_iso"]
-            value = f"%{{base|{day}}} – %{{{end}|{day}}}"
+            value = f"%{{base|{day}}} – %{{x|{day}}}"
         elif name == "axis" and axis_in_meta:
             value = "%{meta[0]}"
-        else:  # not sent: the group's own text, in meta[1]
-            value = f"%{{{at[name]}}}" if name in at else "%{meta[1]}"
+        elif name == grouped:
+            value = "%{meta[1]}"
+        elif name == "budget":
+            value = f"%{{{at[name]}:{BUDGET_FORMAT}}}"
+        else:
+            value = f"%{{{at[name]}}}"
         lines.append(f"{label(name, lang)}{colon}{value}")
     return [names.index(name) for name in sent], "<br>".join(lines) + "<extra></extra>"
 
@@ -529,75 +546,64 @@ def _band_traces(bands: pd.DataFrame, cut: pd.Timestamp | None, lang: str) -> li
 
 def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cut,
                    view: View, lang: str, pitch: int, term_label: str) -> list[dict]:
-    """The plan's bars: per colour group, one trace of bars and one of the parts past the
-    current term (hatched); each split where some row labels cut their title (those bars
-    carry it), and a large group's bars split by band (the axis is then written once per
-    trace, not once per bar). Few traces with one colour each draw fastest: per-bar colours
-    draw 1.5× slower, a trace per axis and group 1.2× when groups are small."""
+    """The plan's bars, each from its start to its end: per colour group, one trace (its
+    bars split by band when writing the axis once per trace saves JSON); the few bars whose
+    row label cuts their title, which carry it, in one trace of their own; then the parts
+    past the current term in one trace drawn over them: a hatched white veil, which shows
+    each bar's colour lighter (a bar's hover and click are the same along its whole
+    length). Few traces with one colour each draw fastest: per-bar colours draw 1.5×
+    slower, a trace per axis and group 1.2× when groups are small; the two traces with a
+    colour per bar hold few bars. The legend is a key, not a control (its clicks are off):
+    bars of a colour need not share a trace."""
     if actions.empty:
         return []
-    custom, names = _hover(actions, positions, texts, view)
+    custom, names = _hover(actions, positions, texts)
     cut_title = texts["title_cut"][positions]
     band, axis_titles = actions["band"].to_numpy(np.int64), actions["axis_title"].to_numpy(object)
     start = _seconds(actions["start"])
     end_exclusive = _seconds(actions["end"]) + np.timedelta64(1, "D")
-    inside, inside_end, crossing, past_start = _split(start, end_exclusive, cut)
-    base_inside = _iso(start)
-    length_inside = _days_ms(start, inside_end)
-    length_past = _days_ms(past_start, end_exclusive)
+    _inside, _inside_end, crossing, past_start = _split(start, end_exclusive, cut)
+    base, length = _bar_spans(start, end_exclusive)
+    base_past, length_past = _bar_spans(past_start, end_exclusive)
     y = actions["y"].to_numpy(np.int64)
-    past_line = label("past_term_title", lang, term=term_label)
     in_band = {b: band == b for b in np.unique(band)}
     # What writing the axis once per band saves: its JSON text (escapes and quotes
     # included, as Dash sends it) once per bar.
     axis_chars = {b: len(json.dumps(escape(axis_titles[np.argmax(in_band[b])]))) + 1
                   for b in in_band}
-    traces = []
+    grouped = GROUPED_FIELD.get(view.color_by)
+    colors = np.empty(len(actions), dtype=object)
+    traces, titled = [], np.zeros(len(actions), bool)
     for name, color, mask, group_text in _color_groups(actions, view.color_by, lang):
+        colors[mask] = color
+        titled |= mask & cut_title
         common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH,
-                  "legendgroup": f"c-{name}", "name": escape(_short(name, LEGEND_CHARS))}
-        group = []
-        # A bar that ends inside the term can end 1 ms before the day after its end, so that
-        # its hover writes that last day from `%{x}`; the inside part of a bar cut at the
-        # term's end sends its end as a day. Those go in traces of their own when that saves
-        # more JSON (a day a bar) than a trace costs.
-        whole = mask & inside & ~crossing
-        split_end = whole.sum() * DAY_CHARS > SPLIT_TRACE_BYTES or not (mask & crossing).any()
-        variants = [(with_title, end_in_x, mask & inside & (cut_title == with_title)
-                     & (~crossing if end_in_x else crossing if split_end else True))
-                    for with_title in (False, True)
-                    for end_in_x in ((True, False) if split_end else (False,))]
-        for with_title, end_in_x, chosen in variants:
-            bands, counts = np.unique(band[chosen], return_counts=True)
-            saved = sum(count * axis_chars[b] for b, count in zip(bands, counts))
-            by_band = len(bands) > 0 and saved > SPLIT_TRACE_BYTES * (len(bands) - 1)
-            columns, template = _bar_hover(names, with_title, by_band, end_in_x, lang)
-            for part in ([in_band[b] & chosen for b in bands] if by_band else [chosen]):
-                rows = np.flatnonzero(part)
-                if not len(rows):
-                    continue
-                axis = escape(axis_titles[rows[0]]) if by_band else ""
-                group.append({**common, "base": base_inside[rows],
-                              "x": length_inside[rows] - (1 if end_in_x else 0),
-                              "y": y[rows], "customdata": custom[np.ix_(rows, columns)],
-                              "hovertemplate": template, "marker": {"color": color},
-                              **({"meta": [axis, group_text]} if by_band or group_text
-                                 else {})})
-        for with_title in (False, True):
-            # Its own hover says what the hatching means; the id keeps clicks working. They
-            # all start at the term's end: one base for the trace.
-            chosen = mask & crossing & (cut_title == with_title)
-            if chosen.any():
-                title = "%{customdata[1]}" if with_title else "%{y}"
-                bases = _iso(past_start[chosen])
-                group.append({**common, "base": bases[0] if (bases == bases[0]).all() else bases,
-                              "x": length_past[chosen],
-                              "y": y[chosen], "customdata": custom[chosen, :2 if with_title else 1],
-                              "hovertemplate": f"<b>{title}</b><br>{past_line}<extra></extra>",
-                              "marker": {"color": with_alpha(color, 0.55), "pattern": BAR_HATCH}})
+                  "legendgroup": f"c-{name}", "name": escape(_short(name, LEGEND_CHARS)),
+                  "marker": {"color": color}}
+        group = _bars_by_band(mask & ~cut_title, common, custom, names, False,
+                              grouped if group_text else None, group_text, base, length, y,
+                              band, in_band, axis_chars, axis_titles, lang)
+        if not group:  # every bar of the group is titled: the legend still names it
+            group = [{**common, "x": [None], "y": [None], "hoverinfo": "skip"}]
         for trace in group[1:]:  # one legend entry per group
             trace["showlegend"] = False
         traces += group
+    if titled.any():
+        common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH, "showlegend": False,
+                  "legendgroup": "titled"}
+        traces += _bars_by_band(titled, common, custom, names, True, None, "", base, length,
+                                y, band, in_band, axis_chars, axis_titles, lang, colors)
+    if crossing.any():
+        # Drawn over the bars: a white veil, hatched, so each bar's colour shows lighter
+        # past the term (one colour for the trace: Plotly draws a pattern over per-bar
+        # colours without their fill). No hover of its own: the bar under it answers hovers
+        # and clicks along its whole length. All start at the term's end: one base.
+        bases = base_past[crossing]
+        traces.append({"type": "bar", "orientation": "h", "width": BAR_WIDTH,
+                       "showlegend": False, "legendgroup": "past", "hoverinfo": "skip",
+                       "base": bases[0] if (bases == bases[0]).all() else bases,
+                       "x": length_past[crossing], "y": y[crossing],
+                       "marker": {"color": PAST_TERM_VEIL, "pattern": BAR_HATCH}})
     progress = actions["progress"].astype(float).fillna(0).clip(0, 1).to_numpy()
     shown = progress > 0
     if shown.any():
@@ -609,6 +615,32 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
                        "x": [None], "y": [None], "legendgroup": "past", "hoverinfo": "skip",
                        "marker": {"color": "#FFFFFF", "line": {"color": "#555555", "width": 1},
                                   "pattern": {**HATCH, "fgcolor": "#555555"}}})
+    return traces
+
+
+def _bars_by_band(chosen: np.ndarray, common: dict, custom: np.ndarray, names: list[str],
+                  with_title: bool, grouped: str | None, group_text: str, base: np.ndarray,
+                  length: np.ndarray, y: np.ndarray, band: np.ndarray, in_band: dict,
+                  axis_chars: dict, axis_titles: np.ndarray, lang: str,
+                  colors: np.ndarray | None = None) -> list[dict]:
+    """The `chosen` bars as one trace, or one per band when writing each band's axis once
+    (in `meta`) saves more JSON than the extra traces cost; `colors`: one per bar."""
+    bands, counts = np.unique(band[chosen], return_counts=True)
+    saved = sum(count * axis_chars[b] for b, count in zip(bands, counts))
+    by_band = len(bands) > 0 and saved > SPLIT_TRACE_BYTES * (len(bands) - 1)
+    columns, template = _bar_hover(names, with_title, by_band, grouped, lang)
+    traces = []
+    for part in ([in_band[b] & chosen for b in bands] if by_band else [chosen]):
+        rows = np.flatnonzero(part)
+        if not len(rows):
+            continue
+        trace = {**common, "base": base[rows], "x": length[rows], "y": y[rows],
+                 "customdata": custom[np.ix_(rows, columns)], "hovertemplate": template}
+        if colors is not None:
+            trace["marker"] = {"color": colors[rows]}
+        if by_band or grouped:
+            trace["meta"] = [escape(axis_titles[rows[0]]) if by_band else "", group_text]
+        traces.append(trace)
     return traces
 
 
@@ -632,8 +664,11 @@ def _progress_trace(start: np.ndarray, end_exclusive: np.ndarray, progress: np.n
 
 
 def _rows(y: np.ndarray) -> np.ndarray:
-    """Row positions in the smallest integer type that holds them (2 bytes up to 32,767)."""
-    return y.astype(np.int16 if len(y) == 0 or y.max() < 2 ** 15 else np.int32)
+    """Row positions in the smallest integer type that holds them: 1 byte up to 255 rows
+    (most plans), 2 up to 32,767."""
+    if len(y) == 0 or (y.min() >= 0 and y.max() < 2 ** 8):
+        return y.astype(np.uint8)
+    return y.astype(np.int16 if y.min() >= -2 ** 15 and y.max() < 2 ** 15 else np.int32)
 
 
 def _noon(milliseconds: np.ndarray) -> np.ndarray:
@@ -895,11 +930,15 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date, *,
               + _milestone_traces(plan, rows.actions, positions, texts, status_date, lang))
     shapes, annotations = _term_decorations(terms, status_date, lang, start, end)
     tall = row_count > TALL_ROWS
+    if tall:
+        # Years under a long chart too, as annotations: a second, matching x axis would
+        # draw a whole second subplot (a quarter of the drawing time at 200 actions).
+        annotations += _bottom_years(start, end)
     left, right = _margins(rows.tick_labels, traces)
     layout = {
-        # Not Plotly's default template (8 kB): every style is set here; only the hover
-        # template most traces share.
-        "template": _shared_templates(traces),
+        # Not Plotly's default template (8 kB): every style is set here; the template
+        # holds only what many traces or annotations would otherwise each repeat.
+        "template": _shared_templates(traces, annotations),
         "barmode": "overlay",
         "hovermode": "closest",
         "height": figure_height(row_count),
@@ -928,31 +967,132 @@ def timeline_figure(plan: Plan, view: View, status_date: dt.date, *,
         # Zoom and pan survive filter changes, not a change of plan or zoom preset.
         "uirevision": f"{plan.version}-{view.zoom}-{view.start}-{view.end}",
     }
-    if tall:
-        # Years under a long chart too, as annotations: a second, matching x axis would
-        # draw a whole second subplot (a quarter of the drawing time at 200 actions).
-        layout["annotations"] = annotations + _bottom_years(start, end)
     return _assemble(traces, layout)
 
 
-def _shared_templates(traces: list[dict]) -> dict:
-    """The layout's template: per trace type, the hover template most traces repeat, written
-    once there (Plotly applies it to every trace of that type that has none of its own).
-    Not for a type with a drawn trace that has no hover (the part done, the moved
-    milestones' lines): the page's Plotly would give it that template, and a hover."""
+# What most traces of a type (and most annotations) repeat, written once in the layout's
+# template, which Plotly applies to every trace of that type (every annotation) for what it
+# leaves out: each attribute's path and what an item that leaves it out must then state
+# (Plotly's default), UNCHANGED where the template's value changes nothing such an item
+# draws (the width of the legend's hatched sample, which has no bar; the markers' size for
+# a line), or KEPT where no such value exists: the attribute is then shared only when
+# every item states it.
+UNCHANGED, KEPT = object(), object()
+TEMPLATED = {
+    "bar": ((("orientation",), "v"), (("width",), UNCHANGED), (("showlegend",), True)),
+    "scatter": ((("mode",), UNCHANGED), (("showlegend",), True),
+                (("marker", "size"), UNCHANGED), (("marker", "line", "width"), UNCHANGED)),
+}
+ANNOTATION_TEMPLATED = ((("xref",), "paper"), (("yref",), "paper"), (("y",), KEPT),
+                        (("yanchor",), "auto"), (("yshift",), 0), (("showarrow",), True),
+                        (("font", "size"), KEPT), (("font", "color"), KEPT))
+
+
+def _shared_templates(traces: list[dict], annotations: list[dict]) -> dict:
+    """The layout's template: per trace type, the hover template most traces repeat and
+    the TEMPLATED attributes, and the annotations' defaults, written once there instead of
+    in each item. A trace without hover (the part done, the moved milestones' lines)
+    states an empty hover template: with the template's, the page's Plotly would give it
+    a hover."""
     data = {}
-    for kind in ("bar", "scatter"):
-        counts = Counter(trace["hovertemplate"] for trace in traces
-                         if trace["type"] == kind and "hovertemplate" in trace)
-        silent = any(trace["type"] == kind and trace.get("hoverinfo") == "skip"
-                     and isinstance(trace.get("x"), np.ndarray) for trace in traces)
-        if counts and counts.most_common(1)[0][1] > 1 and not silent:
-            common = counts.most_common(1)[0][0]
-            data[kind] = [{"hovertemplate": common}]
-            for trace in traces:
-                if trace["type"] == kind and trace.get("hovertemplate") == common:
+    for kind, paths in TEMPLATED.items():
+        typed = [trace for trace in traces if trace["type"] == kind]
+        shared = _shared(typed, paths)
+        hovers = Counter(trace["hovertemplate"] for trace in typed if "hovertemplate" in trace)
+        if hovers and hovers.most_common(1)[0][1] > 1:
+            common = hovers.most_common(1)[0][0]
+            shared["hovertemplate"] = common
+            for trace in typed:
+                if trace.get("hovertemplate") == common:
                     del trace["hovertemplate"]
-    return {"data": data} if data else {}
+                elif trace.get("hoverinfo") == "skip":
+                    # Its own, empty: with the template's, it would get a hover.
+                    trace["hovertemplate"] = ""
+        if shared:
+            data[kind] = [shared]
+    template = {"data": data} if data else {}
+    defaults = _shared(annotations, ANNOTATION_TEMPLATED)
+    if defaults:
+        template["layout"] = {"annotationdefaults": defaults}
+    return template
+
+
+def _shared(items: list[dict], paths) -> dict:
+    """The values most `items` repeat at `paths`, removed from them (see TEMPLATED)."""
+    shared: dict = {}
+    for path, stated in paths:
+        found = [_get(item, path) for item in items]
+        # Only plain values are shared (a band's widths are an array of its own).
+        counts = Counter((type(value), value) for value in found
+                         if isinstance(value, (str, bool, int, float)))
+        if not counts or counts.most_common(1)[0][1] < 2 or (
+                stated is KEPT and any(value is None for value in found)):
+            continue
+        common = counts.most_common(1)[0][0]
+        _put(shared, path, common[1])
+        for item, value in zip(items, found):
+            if value is None and stated is not UNCHANGED:
+                _put(item, path, stated)
+            elif (type(value), value) == common:
+                _drop(item, path)
+    return shared
+
+
+def with_template_applied(figure: go.Figure) -> go.Figure:
+    """A copy of a timeline figure as the page's Plotly reads it: each trace and annotation
+    with what the layout's template gives it where it states nothing (`_shared_templates`
+    moved it there). For what reads a built figure's styles: tests, the image export."""
+    copy = go.Figure(figure)
+    template = copy.layout.template
+    seen: Counter = Counter()
+    for trace in copy.data:
+        entries = getattr(template.data, trace.type, ()) or ()
+        if entries:
+            entry = entries[seen[trace.type] % len(entries)]
+            seen[trace.type] += 1
+            _fill(trace, entry.to_plotly_json())
+    defaults = template.layout.annotationdefaults.to_plotly_json()
+    for annotation in copy.layout.annotations:
+        _fill(annotation, defaults)
+    copy.layout.template = {}
+    return copy
+
+
+def _fill(item, values: dict, prefix: str = "") -> None:
+    for key, value in values.items():
+        if isinstance(value, dict):
+            _fill(item, value, f"{prefix}{key}.")
+        elif item[f"{prefix}{key}"] is None:
+            item[f"{prefix}{key}"] = value
+
+
+def _get(container: dict, path: tuple[str, ...]):
+    for key in path:
+        if not isinstance(container, dict) or key not in container:
+            return None
+        container = container[key]
+    return container
+
+
+def _put(container: dict, path: tuple[str, ...], value) -> None:
+    for key in path[:-1]:
+        # A copy: traces of a group share their `marker` dict.
+        container[key] = container = dict(container.get(key, {}))
+    container[path[-1]] = value
+
+
+def _drop(container: dict, path: tuple[str, ...]) -> None:
+    """Remove an attribute, and the dicts it leaves empty (`marker: {}`), copying the dicts
+    on its path (traces of a group share their `marker` dict)."""
+    parents = [container]
+    for key in path[:-1]:
+        parents[-1][key] = dict(parents[-1][key])
+        parents.append(parents[-1][key])
+    del parents[-1][path[-1]]
+    for parent, key in zip(reversed(parents[:-1]), reversed(path[:-1])):
+        if parent[key]:
+            break
+        del parent[key]
 
 
 # Numbers as Plotly.js reads typed arrays (what plotly.py would write, see `_typed`).

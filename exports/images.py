@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.timeline import decoded, escape, row_count, timeline_figure
+from components.timeline import (PAST_TERM_VEIL, decoded, escape, row_count, timeline_figure,
+                                 with_template_applied)
 from exports.chromium import BROWSER, RENDER_TIMEOUT
 from model.plan import Plan
 from model.view import View
@@ -31,6 +32,7 @@ DECK_ROW_PX = 13
 OUTLINE_WIDTH = 1.5
 BAND_OUTLINE = "rgba(60,60,60,0.75)"
 PAST_TERM_ALPHA = 0.3
+VEIL_OUTLINE = "#555555"
 _RGBA = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
 
 
@@ -43,7 +45,7 @@ def sized(figure: go.Figure, width: int = WIDTH, height: int | None = None) -> g
 
 def without_hatching(figure: go.Figure) -> go.Figure:
     """A copy where every hatched bar is a lighter fill inside a dashed outline."""
-    plain = go.Figure(figure)
+    plain = with_template_applied(figure)  # the styles the template gives each trace
     outlines = []
     for trace in plain.data:
         if trace.type != "bar" or not trace.marker.pattern.shape:
@@ -68,14 +70,21 @@ def _legend_entry(trace) -> dict:
 
 
 def _lighter(fill):
-    """A past-term segment's translucent colour, lighter still once its hatching is gone."""
+    """A past-term segment's translucent colour, lighter still once its hatching is gone;
+    for the white veil drawn over the plan's bars, a thicker veil (the bars' colours then
+    show at the same strength as a band's)."""
+    if isinstance(fill, str) and fill == PAST_TERM_VEIL:
+        return f"rgba(255,255,255,{1 - PAST_TERM_ALPHA})"
     if isinstance(fill, str) and (match := _RGBA.match(fill)):
         return "rgba({},{},{},{})".format(*match.groups(), PAST_TERM_ALPHA)
     return fill
 
 
 def _outline_color(fill) -> str:
-    """The opaque colour of a segment's fill; a grey for bands (one colour per band)."""
+    """The opaque colour of a segment's fill; a grey for bands (one colour per band) and
+    for the veil over the plan's bars (whose colours differ)."""
+    if isinstance(fill, str) and fill == PAST_TERM_VEIL:
+        return VEIL_OUTLINE
     if isinstance(fill, str) and (match := _RGBA.match(fill)):
         return "rgb({},{},{})".format(*match.groups())
     if isinstance(fill, str):

@@ -14,7 +14,7 @@ from components import ids
 from components.i18n import WEATHER_LABELS, format_day, label
 from components.kpis import kpi_strip
 from components.slippage import slippage_of
-from components.timeline import row_count, timeline_figure
+from components.timeline import PLOTLY_LOCALES, row_count, timeline_figure
 from loaders.store import PlanStore
 from model.committee import committee_view, plan_in_range, weather_by_axis, with_text
 from model.filters import visible_actions
@@ -42,7 +42,7 @@ def layout() -> html.Div:
             html.Section(className="committee-chart", children=[
                 dcc.Graph(id=ids.COMMITTEE_TIMELINE,
                           config={"displaylogo": False, "locale": "fr", "responsive": True,
-                                  "displayModeBar": False}),
+                                  "locales": PLOTLY_LOCALES, "displayModeBar": False}),
             ]),
             html.Div(id=ids.COMMITTEE_SIDE, className="committee-side"),
             html.Div(id=ids.COMMITTEE_NOTES, className="committee-side"),

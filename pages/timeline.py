@@ -18,7 +18,7 @@ from components import ids
 from components.i18n import label
 from components.kpis import kpi_strip, past_term_summary
 from components.slippage import slippage_of
-from components.timeline import timeline_figure
+from components.timeline import PLOTLY_LOCALES, timeline_figure
 from components.timeline_table import timeline_table
 from loaders.store import PlanStore
 from model.kpis import compute_kpis
@@ -51,7 +51,7 @@ def layout() -> html.Div:
 
 def graph_config(lang: str) -> dict:
     """Plotly's options; the locale names months and the toolbar in the view's language."""
-    return {"displaylogo": False, "locale": lang, "responsive": True}
+    return {"displaylogo": False, "locale": lang, "locales": PLOTLY_LOCALES, "responsive": True}
 
 
 def graph_style(figure) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -262,4 +263,56 @@ def test_br007_malformed_parameters_get_a_notice_and_the_date_field_moves_the_da
     page.wait_for_function("(" + FIGURE_LAYOUT + ".annotations || []).some(a => "
                            "a.text.includes('31 décembre 2030'))")
     assert page.inner_text("#view-notice") == ""  # the URL was rewritten without them
+    assert console_errors == []
+
+
+def _hover_text(page, action_id: str) -> str:
+    """The hover label of an action's bar, the mouse on it as a person's would be."""
+    point = page.evaluate(BAR_POINT, action_id)
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_selector("#timeline .hoverlayer .hovertext", timeout=15_000)
+    return page.evaluate("document.querySelector('#timeline .hoverlayer').textContent")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_br008_budgets_are_written_by_plotly_as_horizon_writes_them(
+        page, live_server, console_errors, lang):
+    # Budgets travel as numbers; the page's Plotly writes them (`$,.0f` with the euro of
+    # components.timeline.PLOTLY_LOCALES) exactly as format_money does, spaces plain.
+    from plotly.offline import get_plotlyjs
+
+    from components.i18n import format_money
+    from components.timeline import BUDGET_FORMAT, PLOTLY_LOCALES
+    plan = load_path(EXAMPLE_PLAN).plan
+    open_dashboard(page, live_server, f"?lang={lang}")
+    settle(page)
+    budgets = plan.actions.set_index("id")["budget"]
+    action_id = next(i for i in plan.actions["id"] if budgets[i] > 1000)
+    expected = format_money(float(budgets[action_id]), lang)
+    assert expected.replace("\u202f", " ").replace("\xa0", " ") in _hover_text(page, action_id)
+    # Over a range of amounts, and a missing one (empty, as before), in a bare page with
+    # the dashboard's Plotly locales (French thousands from assets/plotly-locale-fr.js).
+    amounts = [0, 0.4, 999, 1000, 61_500, 1_250_000, 1_234_567.6, 1e9]
+    french = (Path(__file__).parents[1] / "assets" / "plotly-locale-fr.js").read_text()
+    page.set_content(f"<div id='g' style='width:600px;height:400px'></div>"
+                     f"<script>{get_plotlyjs()}</script><script>{french}</script>")
+    shown = page.evaluate("""async ([amounts, format, locales, lang]) => {
+      const gd = document.getElementById('g');
+      const data = [{type: 'scatter', mode: 'markers', x: amounts.map((_, i) => i).concat([9]),
+                     y: amounts.map(() => 1).concat([1]),
+                     customdata: amounts.map(a => [Math.round(a)]).concat([['']]),
+                     hovertemplate: '[%{customdata[0]:' + format + '}]<extra></extra>'}];
+      await Plotly.newPlot(gd, data, {hovermode: 'closest'}, {locale: lang, locales});
+      const texts = [];
+      for (let i = 0; i <= amounts.length; i++) {
+        Plotly.Fx.unhover(gd);
+        await new Promise(r => setTimeout(r, 60));
+        Plotly.Fx.hover(gd, [{curveNumber: 0, pointNumber: i}]);
+        texts.push(gd.querySelector('.hoverlayer').textContent);
+      }
+      return texts;
+    }""", [amounts, BUDGET_FORMAT, PLOTLY_LOCALES, lang])
+    expected = [f"[{format_money(a, lang)}]".replace("\u202f", " ").replace("\xa0", " ")
+                for a in amounts] + ["[]"]
+    assert shown == expected
     assert console_errors == []

@@ -15,8 +15,9 @@ from bench.synthetic import synthetic_plan
 from components.i18n import format_day, format_money, format_share
 from components.palettes import MILESTONE_STYLES
 from components import timeline
-from components.timeline import (MIN_FONT_PX, ROW_PX_MIN, TALL_ROWS, decoded, format_amounts,
-                                 format_days, format_shares, text_px, timeline_figure)
+from components.timeline import (MIN_FONT_PX, ROW_PX_MIN, TALL_ROWS, decoded, format_days,
+                                 format_shares, text_px, timeline_figure,
+                                 with_template_applied)
 from loaders import load_path
 from model.view import View
 from settings import EXAMPLE_PLAN
@@ -62,10 +63,11 @@ def bases(trace) -> np.ndarray:
 
 
 def spans(trace):
-    """(y, start, end exclusive) of each bar of a trace, to the minute: a bar that ends
-    inside the term ends 1 ms before the day after its end (its hover reads that day)."""
+    """(y, start, end exclusive) of each bar of a trace, to the hour: a bar ends minutes
+    before the day after its end (its hover reads that day from `%{x}`; its length is a
+    float32)."""
     return [(y, pd.Timestamp(base),
-             (pd.Timestamp(base) + pd.Timedelta(milliseconds=float(x))).round("min"))
+             (pd.Timestamp(base) + pd.Timedelta(milliseconds=float(x))).round("h"))
             for y, base, x in zip(arr(trace.y), bases(trace), arr(trace.x))]
 
 
@@ -83,7 +85,9 @@ def hover(figure, trace, index: int, lang: str = "fr") -> str:
     """The hover text Plotly shows for one point, substituted as the browser does (checked
     in Chromium): `%{y}` is the row's tick text, `|%-d %B %Y` formats a day (a `YYYY-MM-DD`
     text or milliseconds) with the month names of the page's locale (French from
-    assets/plotly-locale-fr.js), a missing field is empty (`hovertemplatefallback`)."""
+    assets/plotly-locale-fr.js), `:$,.0f` writes whole euros with the currency of
+    PLOTLY_LOCALES (`test_bt…_budgets_as_plotly_writes_them` checks it against Babel's),
+    a missing field is empty (`hovertemplatefallback`)."""
     rows = dict(zip(arr(figure.layout.yaxis.tickvals), figure.layout.yaxis.ticktext))
     template = trace.hovertemplate  # else the one the layout's template gives its type
     if template is None:
@@ -91,7 +95,7 @@ def hover(figure, trace, index: int, lang: str = "fr") -> str:
                                                          trace.type)]
 
     def value(match):
-        name, position, day_format = match.group(1), match.group(2), match.group(3)
+        name, position, number_format, day_format = match.groups()
         if name == "y":
             return rows[int(arr(trace.y)[index])]
         if name == "fullData.name":
@@ -112,9 +116,12 @@ def hover(figure, trace, index: int, lang: str = "fr") -> str:
             found = getattr(trace, name)[index]
         if day_format:
             return plotly_day(pd.Timestamp(found), day_format, lang)
+        if number_format and found != "":
+            assert number_format == "$,.0f"
+            return format_money(float(found), lang).replace("\u202f", " ").replace("\xa0", " ")
         return str(found)
     text = re.sub(r"%\{(customdata|meta|text|hovertext|base|x|y|fullData\.name)(?:\[(\d+)\])?"
-                  r"(?:\|([^}]*))?\}", value, template)
+                  r"(?::([^}|]*))?(?:\|([^}]*))?\}", value, template)
     return text.replace("<extra></extra>", "")
 
 
@@ -164,21 +171,27 @@ def test_tl002_bar_spans_are_the_actions_dates_end_inclusive(plan):
 
 
 def test_tl003_only_the_part_past_the_term_is_hatched(plan):
+    # A2 runs past the term's end (21 March 2032): its bar spans its whole dates, and a
+    # hatched white veil, drawn over it, covers exactly the part past the term.
     figure = timeline_figure(plan, View(), STATUS_DATE)
-    running = [t for t in bars(figure) if t.legendgroup == "c-En cours"]
-    plain = [t for t in running if not (t.marker.pattern and t.marker.pattern.shape)]
-    hatched = [t for t in running if t.marker.pattern and t.marker.pattern.shape]
-    assert [(s.date(), e.date()) for t in plain for _y, s, e in spans(t)] == [
-        (D(2025, 1, 1), D(2032, 3, 21))]
-    assert [(s.date(), e.date()) for t in hatched for _y, s, e in spans(t)] == [
-        (D(2032, 3, 21), D(2033, 7, 1))]
+    (running,) = [t for t in bars(figure) if t.legendgroup == "c-En cours"]
+    assert not running.marker.pattern.shape
+    assert [(s.date(), e.date()) for _y, s, e in spans(running)] == [
+        (D(2025, 1, 1), D(2033, 7, 1))]
+    (veil,) = [t for t in bars(figure) if t.legendgroup == "past" and not t.name]  # not the key
+    assert veil.marker.color == timeline.PAST_TERM_VEIL and veil.hoverinfo == "skip"
+    assert [(y, s.date(), e.date()) for y, s, e in spans(veil)] == [
+        (arr(running.y)[0], D(2032, 3, 21), D(2033, 7, 1))]
     # Bars that end inside the term have no hatched part.
-    assert all(t.legendgroup in ("c-En cours", "bands", "past") for t in bars(figure)
+    assert all(t.legendgroup in ("bands", "past") for t in bars(figure)
                if t.marker.pattern.shape)
+    # Drawn over the bars (bars are drawn in the order of their traces).
+    order = [t.legendgroup for t in bars(figure)]
+    assert order.index("past") > max(i for i, g in enumerate(order) if g.startswith("c-"))
 
 
 def test_tl004_milestones_by_state_with_distinct_shapes(plan):
-    figure = timeline_figure(plan, View(), STATUS_DATE)
+    figure = with_template_applied(timeline_figure(plan, View(), STATUS_DATE))
     markers = {t.name: (t.marker.symbol, [day(x) for x in arr(t.x)]) for t in milestones(figure)}
     assert markers == {"Jalon réalisé": ("circle", [D(2025, 6, 1)]),
                        "Jalon en retard": ("x", [D(2026, 9, 1)]),
@@ -216,18 +229,17 @@ def test_tl007_english_labels(plan):
 
 
 def test_tl008_hover_tells_everything_in_french(plan):
-    figure = timeline_figure(plan, View(), STATUS_DATE)
+    figure = with_template_applied(timeline_figure(plan, View(), STATUS_DATE))
     trace, index = point(figure, "A2")
     assert trace.customdata[index][0] == "A2"  # what a click opens
     assert hover(figure, trace, index).split("<br>") == [
         "<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b>", "Axe : Services en ligne", "Porteur : ",
         "Direction : ", "Dates : 1 janvier 2025 – 30 juin 2033", "Statut : En cours",
         "Avancement : 50 %", "Météo : Sans météo", "Budget : "]
-    # The hatched part says what hatching means, and a click on it opens the same action.
-    past, past_index = point(figure, "A2", hatched=True)
-    assert past.customdata[past_index][0] == "A2"
-    assert hover(figure, past, past_index) == ("<b>&lt;b&gt;GRU&lt;/b&gt; &amp; co</b><br>"
-                                       "Au-delà du mandat 2026–2032")
+    # The hatched part has no hover of its own: the bar under it, which runs to the
+    # action's end, answers there too (whole details, and a click opens the action).
+    veils = [t for t in bars(figure) if t.legendgroup == "past" and not t.name]
+    assert veils and all(t.hoverinfo == "skip" for t in veils)
     late = next(t for t in milestones(figure) if t.name == "Jalon en retard")
     assert hover(figure, late, 0) == "<b>En retard</b><br>Jalon en retard<br>Prévu : 1 septembre 2026"
 
@@ -237,12 +249,8 @@ def test_tl009_column_wise_text_is_what_i18n_writes():
     for lang in ("fr", "en"):
         expected = [format_day(d.date(), lang) if pd.notna(d) else "" for d in days]
         assert format_days(days, lang).tolist() == expected
-    amounts = pd.Series([0, 0.4, 0.5, 1.5, 2.5, 999, 1000, 1250000, 1_234_567.5, -1250.5,
-                         1e9, None], dtype="Float64")
     shares = pd.Series([0, 0.005, 0.125, 0.455, 0.5, 1, None], dtype="Float64")
     for lang in ("fr", "en"):
-        assert format_amounts(amounts, lang).tolist() == [
-            format_money(float(a), lang) if pd.notna(a) else "" for a in amounts]
         assert format_shares(shares, lang).tolist() == [
             format_share(float(s), lang) if pd.notna(s) else "" for s in shares]
 
@@ -282,7 +290,7 @@ def test_tl011_example_plan_fits_a_projector_with_the_page_around_it():
 
 def test_tl012_many_actions_grow_the_chart_with_every_row_labelled():
     plan = synthetic_plan(300)
-    figure = timeline_figure(plan, View(), D(2026, 10, 15))
+    figure = with_template_applied(timeline_figure(plan, View(), D(2026, 10, 15)))
     rows = len(arr(figure.layout.yaxis.tickvals))
     assert rows > TALL_ROWS
     plot = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
@@ -322,7 +330,7 @@ def test_tl014_part_done_is_drawn_from_the_start(plan):
 
 
 def test_tl015_legend_names_each_colour_and_is_a_key(plan):
-    figure = timeline_figure(plan, View(), STATUS_DATE)
+    figure = with_template_applied(timeline_figure(plan, View(), STATUS_DATE))
     entries = [t.name for t in figure.data if t.showlegend is not False
                and t.legendgroup != "bands" and t.name]
     assert entries[:3] == ["À lancer", "En cours", "Terminé"]  # words, not colours alone
@@ -334,7 +342,7 @@ def test_tl015_legend_names_each_colour_and_is_a_key(plan):
 
 def test_tl016_colour_by_service_names_eight_at_most_then_others():
     plan = synthetic_plan(300)
-    figure = timeline_figure(plan, View(color_by="service"), D(2026, 10, 15))
+    figure = with_template_applied(timeline_figure(plan, View(color_by="service"), D(2026, 10, 15)))
     names = [t.name for t in bars(figure) if t.legendgroup.startswith("c-")
              and t.showlegend is not False]
     assert len(names) == 9 and names[-1] == "autres"
@@ -350,7 +358,7 @@ def test_tl017_margins_hold_the_labels_and_the_legend(plan):
 
 
 def test_tl018_status_date_label_and_term_labels_keep_clear_of_the_years(plan):
-    figure = timeline_figure(plan, View(), STATUS_DATE)
+    figure = with_template_applied(timeline_figure(plan, View(), STATUS_DATE))
     terms = [a for a in figure.layout.annotations if a.text.startswith("Mandat")]
     assert terms and all(a.yref == "paper" and a.y == 1 and a.yanchor == "bottom"
                          and a.yshift >= 18 for a in terms)  # above the year labels
@@ -362,13 +370,22 @@ def test_tl018_status_date_label_and_term_labels_keep_clear_of_the_years(plan):
 
 def test_tl019_milliseconds_and_iso_days_only(plan):
     # The payload stays compact: bars' bases are days (`2026-3-5`: Plotly reads dates
-    # without leading zeros), lengths are numbers in milliseconds, exact (float64).
+    # without leading zeros), lengths are numbers in milliseconds: float32 for the plan's
+    # bars (within minutes: they end BAR_END_SHIFT before midnight, and hovers read that
+    # day), float64 for bands and ghosts.
     figure = timeline_figure(plan, View(), STATUS_DATE)
     for trace in bars(figure):
         if trace.base is not None:
             assert all(re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", str(base))
                        for base in bases(trace))
-            assert arr(trace.x).dtype == np.float64
+            assert arr(trace.x).dtype == (np.float64 if trace.legendgroup in ("bands", "baseline")
+                                          else np.float32)
+    shift = pd.Timedelta(milliseconds=timeline.BAR_END_SHIFT_MS)
+    for trace in bars(figure, "Terminé"):
+        ends = [pd.Timestamp(base) + pd.Timedelta(milliseconds=float(x))
+                for base, x in zip(bases(trace), arr(trace.x))]
+        assert [abs(end - (pd.Timestamp(2026, 1, 1) - shift)) < pd.Timedelta(minutes=5)
+                for end in ends] == [True]
 
 
 def test_tl020_title_sent_once_where_the_row_label_tells_it(make_workbook):
@@ -398,7 +415,7 @@ def test_tl021_shared_text_is_written_once_at_scale(monkeypatch):
     # most bar traces share is in the layout's template.
     monkeypatch.setattr(timeline, "SPLIT_TRACE_BYTES", 100)
     plan = synthetic_plan(2_000)
-    figure = timeline_figure(plan, View(), D(2026, 10, 15))
+    figure = with_template_applied(timeline_figure(plan, View(), D(2026, 10, 15)))
     by_band = [t for t in bars(figure) if t.meta and t.meta[0]]
     assert by_band and all(len(set(arr(t.y)) & set(arr(u.y))) == 0 for t in by_band
                            for u in by_band
@@ -411,11 +428,11 @@ def test_tl021_shared_text_is_written_once_at_scale(monkeypatch):
     assert "Axe : " + axes[axis_id] in hover(figure, trace, 0)
     shared = [t for t in milestones(figure) if t.meta]
     assert {t.meta[0] for t in shared} >= {"Recette", "Comité de pilotage"}
-    assert figure.layout.template.data.bar[0].hovertemplate
-    # Every action is still drawn once, with its id first for clicks.
+    assert timeline_figure(plan, View(), D(2026, 10, 15)).layout.template.data.bar[0].hovertemplate
+    # Every action is still drawn once, with its id first for clicks (in its colour's
+    # traces, or in the one of bars whose row label cuts their title).
     drawn = [row[0] for t in bars(figure) if t.customdata is not None
-             and not t.marker.pattern.shape and t.legendgroup.startswith("c-")
-             for row in t.customdata]
+             and not t.marker.pattern.shape for row in t.customdata]
     assert sorted(drawn) == sorted(plan.actions["id"])
 
 
@@ -535,6 +552,6 @@ def test_tl027_lines_without_hover_inherit_no_hover_template(plan):
     # the milestones' template from the layout's template, which the page's Plotly applies.
     figure = timeline_figure(plan, View(), STATUS_DATE)
     silent = [t for t in figure.data if t.hoverinfo == "skip" and t.type == "scatter"]
-    assert silent and all(t.hovertemplate is None for t in silent)
-    assert not figure.layout.template.data.scatter
-    assert all(t.hovertemplate for t in milestones(figure))
+    assert silent and all(t.hovertemplate == "" for t in silent)  # its own, empty
+    assert figure.layout.template.data.scatter[0].hovertemplate  # the milestones' one
+    assert all(t.hovertemplate for t in milestones(with_template_applied(figure)))
