@@ -4,13 +4,14 @@ A pure function of (plan, view, status date[, baseline plan]): no Dash, no file.
 `go.Bar` with a day as `base` (`2026-3-5`) and a length in milliseconds (what
 plotly.express.timeline does), rows are numeric positions labelled with titles, so two
 actions may share a title. The part of a bar or band past the end of the current term is a
-separate, hatched segment: hatching whole bars would mark what lies inside the term, and
-hatching every bar slows drawing 2–4×.
+separate, hatched segment (for the plan's bars, a hatched white veil drawn over the whole
+bar): hatching whole bars would mark what lies inside the term, and hatching every bar
+slows drawing 2–4×.
 
 Built for thousands of actions (bench/bench_timeline.py, bench/README.md):
-- one trace per colour group (and one for its hatched parts), never per bar; a group's
-  bars are split by band (the axis title written once per trace) and by whether they end
-  inside the term (the end read from `%{x}`) when that saves more JSON than a trace costs;
+- one trace per colour group, never per bar, and one for all the hatched parts; a group's
+  bars are split by band (the axis title written once per trace) when that saves more
+  JSON than a trace costs;
 - what users read of each action and milestone (escaped text, shares once per distinct
   value) is computed column-wise, once per plan and language (`plan_texts`): a filter
   change only picks rows;
