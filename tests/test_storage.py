@@ -377,6 +377,35 @@ def test_st013_ten_uploads_across_two_processes_keep_ten_versions(make_store, so
     assert len({info.sha256 for info in store.versions()}) == len(store.versions()) == 12
 
 
+def test_st023_switching_a_new_database_to_wal_waits_for_the_lock(monkeypatch):
+    # Two workers on a fresh instance folder switch the same new database to WAL at once:
+    # SQLite refuses one at once ("database is locked", its busy handler is not called for
+    # that switch), which made st013 fail about one run in twelve. The switch is retried.
+    import sqlite3
+
+    from storage import database
+
+    class Cursor:
+        def __init__(self, failures: int, message: str = "database is locked"):
+            self.failures, self.message, self.calls = failures, message, 0
+
+        def execute(self, statement):
+            assert statement == "PRAGMA journal_mode = WAL"
+            self.calls += 1
+            if self.calls <= self.failures:
+                raise sqlite3.OperationalError(self.message)
+
+    monkeypatch.setattr(database.time, "sleep", lambda seconds: None)
+    cursor = Cursor(failures=3)
+    database._wal(cursor)
+    assert cursor.calls == 4
+    with pytest.raises(sqlite3.OperationalError):  # anything else is not waited for
+        database._wal(Cursor(failures=1, message="disk I/O error"))
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", -1)  # nor past the busy timeout
+    with pytest.raises(sqlite3.OperationalError):
+        database._wal(Cursor(failures=1))
+
+
 def test_st014_a_database_that_does_not_answer_is_one_sentence(make_store, source, tmp_path):
     store = make_store(source, database_url="postgresql://horizon:horizon@127.0.0.1:9/nowhere")
     context = resolve(store, "?lang=fr")
