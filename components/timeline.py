@@ -573,6 +573,29 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
     axis_chars = {b: len(json.dumps(escape(axis_titles[np.argmax(in_band[b])]))) + 1
                   for b in in_band}
     grouped = GROUPED_FIELD.get(view.color_by)
+
+    def bars(chosen: np.ndarray, common: dict, with_title: bool, grouped: str | None,
+             group_text: str, colors: np.ndarray | None = None) -> list[dict]:
+        """The `chosen` bars as one trace, or one per band when writing each band's axis
+        once (in `meta`) saves more JSON than the extra traces cost; `colors`: one a bar."""
+        bands, counts = np.unique(band[chosen], return_counts=True)
+        saved = sum(count * axis_chars[b] for b, count in zip(bands, counts))
+        by_band = len(bands) > 0 and saved > SPLIT_TRACE_BYTES * (len(bands) - 1)
+        columns, template = _bar_hover(names, with_title, by_band, grouped, lang)
+        made = []
+        for part in ([in_band[b] & chosen for b in bands] if by_band else [chosen]):
+            rows = np.flatnonzero(part)
+            if not len(rows):
+                continue
+            trace = {**common, "base": base[rows], "x": length[rows], "y": y[rows],
+                     "customdata": custom[np.ix_(rows, columns)], "hovertemplate": template}
+            if colors is not None:
+                trace["marker"] = {"color": colors[rows]}
+            if by_band or grouped:
+                trace["meta"] = [escape(axis_titles[rows[0]]) if by_band else "", group_text]
+            made.append(trace)
+        return made
+
     colors = np.empty(len(actions), dtype=object)
     traces, titled = [], np.zeros(len(actions), bool)
     for name, color, mask, group_text in _color_groups(actions, view.color_by, lang):
@@ -581,9 +604,8 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
         common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH,
                   "legendgroup": f"c-{name}", "name": escape(_short(name, LEGEND_CHARS)),
                   "marker": {"color": color}}
-        group = _bars_by_band(mask & ~cut_title, common, custom, names, False,
-                              grouped if group_text else None, group_text, base, length, y,
-                              band, in_band, axis_chars, axis_titles, lang)
+        group = bars(mask & ~cut_title, common, False, grouped if group_text else None,
+                     group_text)
         if not group:  # every bar of the group is titled: the legend still names it
             group = [{**common, "x": [None], "y": [None], "hoverinfo": "skip"}]
         for trace in group[1:]:  # one legend entry per group
@@ -592,8 +614,7 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
     if titled.any():
         common = {"type": "bar", "orientation": "h", "width": BAR_WIDTH, "showlegend": False,
                   "legendgroup": "titled"}
-        traces += _bars_by_band(titled, common, custom, names, True, None, "", base, length,
-                                y, band, in_band, axis_chars, axis_titles, lang, colors)
+        traces += bars(titled, common, True, None, "", colors)
     if crossing.any():
         # Drawn over the bars: a white veil, hatched, so each bar's colour shows lighter
         # past the term (one colour for the trace: Plotly draws a pattern over per-bar
@@ -616,32 +637,6 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
                        "x": [None], "y": [None], "legendgroup": "past", "hoverinfo": "skip",
                        "marker": {"color": "#FFFFFF", "line": {"color": "#555555", "width": 1},
                                   "pattern": {**HATCH, "fgcolor": "#555555"}}})
-    return traces
-
-
-def _bars_by_band(chosen: np.ndarray, common: dict, custom: np.ndarray, names: list[str],
-                  with_title: bool, grouped: str | None, group_text: str, base: np.ndarray,
-                  length: np.ndarray, y: np.ndarray, band: np.ndarray, in_band: dict,
-                  axis_chars: dict, axis_titles: np.ndarray, lang: str,
-                  colors: np.ndarray | None = None) -> list[dict]:
-    """The `chosen` bars as one trace, or one per band when writing each band's axis once
-    (in `meta`) saves more JSON than the extra traces cost; `colors`: one per bar."""
-    bands, counts = np.unique(band[chosen], return_counts=True)
-    saved = sum(count * axis_chars[b] for b, count in zip(bands, counts))
-    by_band = len(bands) > 0 and saved > SPLIT_TRACE_BYTES * (len(bands) - 1)
-    columns, template = _bar_hover(names, with_title, by_band, grouped, lang)
-    traces = []
-    for part in ([in_band[b] & chosen for b in bands] if by_band else [chosen]):
-        rows = np.flatnonzero(part)
-        if not len(rows):
-            continue
-        trace = {**common, "base": base[rows], "x": length[rows], "y": y[rows],
-                 "customdata": custom[np.ix_(rows, columns)], "hovertemplate": template}
-        if colors is not None:
-            trace["marker"] = {"color": colors[rows]}
-        if by_band or grouped:
-            trace["meta"] = [escape(axis_titles[rows[0]]) if by_band else "", group_text]
-        traces.append(trace)
     return traces
 
 
