@@ -102,8 +102,8 @@ PLOTLY_LOCALES = {"fr": {"format": {"currency": ["", " €"]}},
                   "en": {"format": {"currency": ["€", ""]}}}
 TRACE_BYTES = 350  # what one more trace of markers costs in JSON, about (its styles are in
 # the layout's template)
-# A group's bars are split (by band, by where their end is read) when that saves more JSON
-# than this per extra trace: a trace also costs build time (about 0.15 ms) and drawing.
+# A group's bars are split by band when that saves more JSON than this per extra trace: a
+# trace also costs build time (about 0.15 ms) and drawing.
 SPLIT_TRACE_BYTES = 1500
 # Over the part of a bar past the term: the bar's colour shows as if at 55 % opacity.
 PAST_TERM_VEIL = "rgba(255,255,255,0.45)"
@@ -565,7 +565,6 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
     end_exclusive = _seconds(actions["end"]) + np.timedelta64(1, "D")
     _inside, _inside_end, crossing, past_start = _split(start, end_exclusive, cut)
     base, length = _bar_spans(start, end_exclusive)
-    base_past, length_past = _bar_spans(past_start, end_exclusive)
     y = actions["y"].to_numpy(np.int64)
     in_band = {b: band == b for b in np.unique(band)}
     # What writing the axis once per band saves: its JSON text (escapes and quotes
@@ -620,11 +619,11 @@ def _action_traces(actions: pd.DataFrame, positions: np.ndarray, texts: dict, cu
         # past the term (one colour for the trace: Plotly draws a pattern over per-bar
         # colours without their fill). No hover of its own: the bar under it answers hovers
         # and clicks along its whole length. All start at the term's end: one base.
-        bases = base_past[crossing]
+        bases, lengths = _bar_spans(past_start[crossing], end_exclusive[crossing])
         traces.append({"type": "bar", "orientation": "h", "width": BAR_WIDTH,
                        "showlegend": False, "legendgroup": "past", "hoverinfo": "skip",
                        "base": bases[0] if (bases == bases[0]).all() else bases,
-                       "x": length_past[crossing], "y": y[crossing],
+                       "x": lengths, "y": y[crossing],
                        "marker": {"color": PAST_TERM_VEIL, "pattern": BAR_HATCH}})
     progress = actions["progress"].astype(float).fillna(0).clip(0, 1).to_numpy()
     shown = progress > 0
