@@ -16,8 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import chain, repeat
-from operator import itemgetter
-from typing import Callable, Iterator
+from operator import itemgetter, le
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -109,16 +109,17 @@ class Table:
                 cells = cells + [None] * (width + 1 - len(cells))
             yield first_row + index, get(cells), get_carried(cells), cells
 
-    def columns(self, fields: tuple[str, ...]) -> list[list] | None:
+    def columns(self, fields: tuple[str, ...]) -> list[tuple] | None:
         """Each field's cells over every row below the header (None where the header lacks
-        the field), taken column by column at C speed; None when rows differ in width
-        (CSV), which the row by row path handles."""
+        the field), taken column by column at C speed, as tuples (callers only read them:
+        copying them into lists cost 0.25 ms at 1,000 actions); None when rows differ in
+        width (CSV), which the row by row path handles."""
         rows = self.sheet.rows[self.header_index + 1:]
         if not rows or len(set(map(len, rows))) != 1:
             return None
         transposed = list(zip(*rows))
-        absent = [None] * len(rows)
-        return [list(transposed[position]) if (position := self.positions.get(name)) is not None
+        absent = (None,) * len(rows)
+        return [transposed[position] if (position := self.positions.get(name)) is not None
                 else absent for name in fields]
 
     def extra(self, cells: list) -> dict[str, str]:
@@ -192,6 +193,7 @@ class _Reader:
 
     def __init__(self, parse: Callable, *args):
         self.parse, self.args, self.memo = parse, args, {}
+        self.failed = False  # see `column`
 
     def __call__(self, value: object):
         # Only texts are remembered, so a number never meets an equal text in the memo
@@ -207,19 +209,29 @@ class _Reader:
         return result
 
     def column(self, cells) -> list:
-        """The parsed value (or ValueProblem) of each cell of a column."""
-        kinds = set(map(type, cells))
-        if kinds <= _TEXTS or (kinds <= _TEXTS_AND_FLOATS and 0.0 not in set(cells)):
-            # Texts and floats of one type (1, 1.0 and True are equal keys, and so are 0.0
-            # and -0.0): each distinct value is parsed once, the column mapped at C speed.
+        """The parsed value (or ValueProblem) of each cell of a column; sets `failed`, True
+        when some cell's is a ValueProblem (or may be: see below)."""
+        distinct = set(cells)
+        # The types are looked at over the distinct values, a few, not over the cells: a
+        # text equals only texts, so distinct texts (and None) are a column of texts. Not
+        # so for numbers (1, 1.0 and True are equal keys, and so are 0.0 and -0.0): a
+        # column with floats has all its cells' types checked.
+        kinds = set(map(type, distinct))
+        if kinds <= _TEXTS or (kinds <= _TEXTS_AND_FLOATS and 0.0 not in distinct
+                               and set(map(type, cells)) <= _TEXTS_AND_FLOATS):
+            # Texts and floats of one type: each distinct value is parsed once, the
+            # column mapped at C speed.
             results = {}
-            for value in set(cells) - self.memo.keys():
+            for value in distinct - self.memo.keys():
                 try:
                     results[value] = self.parse(value, *self.args)
                 except ValueProblem as problem:
                     results[value] = problem.with_traceback(None)
             if self.memo:
                 results.update(self.memo)
+            # Problems looked for among the distinct results too (a problem of the memo
+            # that no cell of this column has only costs a needless search).
+            self.failed = any(map(_is_problem, results.values()))
             return list(map(results.__getitem__, cells))
         memo, parse, args, results = self.memo, self.parse, self.args, []
         for value in cells:
@@ -232,6 +244,7 @@ class _Reader:
                 if value.__class__ is str:
                     memo[value] = result
             results.append(result)
+        self.failed = any(map(_is_problem, results))
         return results
 
 
@@ -257,15 +270,19 @@ class _Dates:
 
 
 _DATE, _MIN_YEAR, _MAX_YEAR = dt.date, values.MIN_YEAR, values.MAX_YEAR
+# Columns of dates are compared with `map(le, …)` (operator.le), four times faster than
+# `map(dt.date.__le__, …)`, whose slot wrapper builds an argument tuple per pair; every
+# date compared is a loaded row's, hence a dt.date (never None).
 
 
 def _texts(cells) -> list[str | None]:
     """`_text` over a column."""
-    if set(map(type, cells)) == {str}:  # the usual column: strip at C speed
+    try:  # the usual column, texts only: strip at C speed
         texts = list(map(str.strip, cells))
-        return [text or None for text in texts] if "" in texts else texts
-    return [(value.strip() or None) if value.__class__ is str else _text(value)
-            for value in cells]
+    except TypeError:  # a blank (None), a number or a date: `str.strip` refuses it
+        return [(value.strip() or None) if value.__class__ is str else _text(value)
+                for value in cells]
+    return [text or None for text in texts] if "" in texts else texts
 
 
 class Builder:
@@ -291,13 +308,14 @@ class Builder:
             return None
         return result
 
-    def parsed(self, table: Table, rows: list[int], field_name: str, cells, parse: Callable,
+    def parsed(self, table: Table, rows: Sequence[int], field_name: str, cells, parse: Callable,
                *args) -> list:
         """A kept column parsed: values, None where a cell could not be read (a warning)."""
         if field_name not in table.positions:
             return [None] * len(rows)
-        results = _Reader(parse, *args).column(cells)
-        if any(map(_is_problem, results)):
+        reader = _Reader(parse, *args)
+        results = reader.column(cells)
+        if reader.failed:
             for index, result in enumerate(results):
                 if result.__class__ is ValueProblem:
                     results[index] = self.warn(table, rows[index], field_name, result)
@@ -642,8 +660,8 @@ class Builder:
         lasts = map({key: axis["end"] for key, axis in axes.items()}.get, axis_ids,
                     repeat(dt.date.max))
         return not (set(chain.from_iterable(actions["depends_on"])) <= ids
-                    and all(map(_DATE.__le__, firsts, actions["start"]))
-                    and all(map(_DATE.__le__, actions["end"], lasts)))
+                    and all(map(le, firsts, actions["start"]))
+                    and all(map(le, actions["end"], lasts)))
 
     def break_cycles(self, table: Table, actions: dict[str, list]) -> None:
         """Keep the dependencies acyclic: each cycle is reported once, on the row of the
@@ -700,8 +718,8 @@ class Builder:
             planned = milestones["planned"]
             ranges = list(map(spans.__getitem__, milestones["action_id"]))
             starts, ends = list(map(_FIRST, ranges)), list(map(_SECOND, ranges))
-            if not (all(map(_DATE.__le__, starts, planned))
-                    and all(map(_DATE.__le__, planned, ends))):
+            if not (all(map(le, starts, planned))
+                    and all(map(le, planned, ends))):
                 for row, day, start, end in zip(milestones["row"], planned, starts, ends):
                     if not start <= day <= end:
                         self.report(table, row, "planned", "milestone_outside_action",
@@ -840,11 +858,9 @@ class Builder:
         found: dict = {}
         if table is None:
             return PlanSettings()
-        keys = {normalise(alias): key for key, aliases in SETTING_KEYS.items()
-                for alias in aliases}
         for row, (raw_key, raw_value), _, _ in table.records(("key", "value")):
             raw_key = _text(raw_key)
-            key = keys.get(normalise(raw_key)) if raw_key else None
+            key = _SETTING_KEYS.get(normalise(raw_key)) if raw_key else None
             if key is None:
                 self.reject(table, row, [("key", "setting_unknown", {"value": raw_key or ""})])
                 continue
@@ -880,9 +896,10 @@ _NONE = type(None)
 
 def _stripped(cells: list) -> list[str] | None:
     """The column's texts stripped, if every cell is a non-blank text."""
-    if set(map(type, cells)) != {str}:
+    try:  # rather than checking the cells' types first: one pass less
+        texts = list(map(str.strip, cells))
+    except TypeError:  # a cell that is not a text
         return None
-    texts = list(map(str.strip, cells))
     return texts if all(texts) else None
 
 
@@ -891,9 +908,12 @@ def _in_range(days: list) -> bool:
             and max(days).year <= _MAX_YEAR)
 
 
-def _excel_rows(table: Table, count: int) -> list[int]:
+def _excel_rows(table: Table, count: int) -> range:
+    """The Excel rows of a whole sheet's data rows, as a range: `_typed_frame` makes the
+    `row` column of it at once (a list, and the `progress_index` one, made 4,000 ints at
+    1,000 actions and 2,000 milestones, then read back one by one: 0.3 ms)."""
     first = table.excel_row(table.header_index + 1)
-    return list(range(first, first + count))
+    return range(first, first + count)
 
 
 def _common_actions(table: Table, fields: tuple[str, ...]) -> tuple[list[list], list] | None:
@@ -906,12 +926,12 @@ def _common_actions(table: Table, fields: tuple[str, ...]) -> tuple[list[list], 
     identifiers, titles = _stripped(raw_id), _stripped(raw_title)
     if (identifiers is None or titles is None or len(set(identifiers)) != len(identifiers)
             or not _in_range(start) or not _in_range(end)
-            or not all(map(_DATE.__le__, start, end))):
+            or not all(map(le, start, end))):
         return None
     count = len(identifiers)
     table.report.read += count
     return ([_excel_rows(table, count), identifiers, titles, start, end, ["day"] * count,
-             ["day"] * count, list(range(count))] + columns[6:], progress)
+             ["day"] * count, range(count)] + columns[6:], progress)
 
 
 def _common_milestones(table: Table, fields: tuple[str, ...], spans: dict
@@ -943,6 +963,10 @@ def _common_milestones(table: Table, fields: tuple[str, ...], spans: dict
     return [_excel_rows(table, count), identifiers, actions, titles, planned,
             ["day"] * count, actual] + columns[5:]
 
+
+# Normalised alias -> settings key, made once rather than on every build.
+_SETTING_KEYS = {normalise(alias): key for key, aliases in SETTING_KEYS.items()
+                 for alias in aliases}
 
 _ORGANISATION_TYPES = {
     "commune": "commune", "mairie": "commune", "ville": "commune",
@@ -1009,9 +1033,10 @@ def _frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame:
     (`test_ly095` checks them, for full and empty frames).
     """
     if not any(map(len, data.values())):
-        # No row (a workbook without indicators, say): a copy of the empty frame made once
-        # costs a third of building its typed columns again.
-        return _empty_frame(tuple(columns.items())).copy()
+        # No row (a workbook without indicators, say): a copy of the empty frame made once.
+        # A shallow one, a fifth of a deep one's cost: with pandas' copy-on-write (always
+        # on since pandas 3) a change to either frame copies the data it changes first.
+        return _empty_frame(tuple(columns.items())).copy(deep=False)
     return _typed_frame(data, columns)
 
 
@@ -1037,6 +1062,10 @@ def _typed_frame(data: dict[str, list], columns: dict[str, str]) -> pd.DataFrame
             # The masked array's own constructor: `pd.array` finds the same mask, slower.
             numbers = np.array(column, dtype=float)
             arrays[name] = pd.arrays.FloatingArray(numbers, np.isnan(numbers))
+        elif dtype == "Int64" and column.__class__ is range:  # see `_excel_rows`
+            arrays[name] = pd.arrays.IntegerArray(
+                np.arange(column.start, column.stop, dtype=np.int64),
+                np.zeros(len(column), dtype=bool))
         elif dtype == "Int64" and None not in column:  # row numbers: never missing
             arrays[name] = pd.arrays.IntegerArray(np.array(column, dtype=np.int64),
                                                   np.zeros(len(column), dtype=bool))

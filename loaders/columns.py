@@ -197,13 +197,15 @@ def match_column(schema: SheetSchema, header: object) -> tuple[Column | None, st
     return _BY_NAME[schema.role].get(name), unit
 
 
+# Normalised sheet name or alias -> schema, made once rather than for each sheet of each
+# workbook; the first schema of SCHEMAS wins a shared name.
+_SHEETS: dict[str, SheetSchema] = {normalise(alias): schema for schema in reversed(SCHEMAS)
+                                   for alias in (schema.name, *schema.aliases)}
+
+
 def match_sheet(sheet_name: str) -> SheetSchema | None:
     """The documented sheet this name designates, if any."""
-    name = normalise(sheet_name)
-    for schema in SCHEMAS:
-        if name in {normalise(alias) for alias in (schema.name, *schema.aliases)}:
-            return schema
-    return None
+    return _SHEETS.get(normalise(sheet_name))
 
 
 def alias_table_markdown() -> str:

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from defusedxml import DefusedXmlException
 
 from loaders.cellref import bounded_int, column_number
@@ -33,6 +33,11 @@ class Layout:
     kind: str  # "xlsx" or "xlsm"
     date1904: bool
     sheet_parts: dict[str, str]  # part name -> sheet name
+    # The structural parts read here, decompressed, measured and checked by expat (as
+    # `ZipPackage.read` does), when smaller than one scan segment (the usual kilobyte or
+    # two; a huge one is not kept in memory): the scan of every part need not decompress
+    # them again.
+    contents: dict[str, bytes] = field(default_factory=dict)
 
 
 def read_layout(package: ZipPackage) -> Layout:
@@ -40,12 +45,13 @@ def read_layout(package: ZipPackage) -> Layout:
     name = package.name
     if "[Content_Types].xml" not in package or "_rels/.rels" not in package:
         raise UnreadableFile("file_not_spreadsheet", name=name)
-    types = _parse(package, "[Content_Types].xml")
-    overrides = {element.get("PartName", "").lstrip("/"): element.get("ContentType", "")
-                 for element in types.iter() if _local(element.tag) == "Override"}
-    defaults = {element.get("Extension", "").lower(): element.get("ContentType", "")
-                for element in types.iter() if _local(element.tag) == "Default"}
-    main = next((target for kind, target in _relationships(package, "_rels/.rels", "")
+    contents: dict[str, bytes] = {}
+    types = _parse(package, "[Content_Types].xml", contents)
+    overrides = {attributes.get("PartName", "").lstrip("/"): attributes.get("ContentType", "")
+                 for tag, attributes in types if tag == "Override"}
+    defaults = {attributes.get("Extension", "").lower(): attributes.get("ContentType", "")
+                for tag, attributes in types if tag == "Default"}
+    main = next((target for kind, target in _relationships(package, "_rels/.rels", "", contents)
                  if kind.endswith(_OFFICE_DOCUMENT)), None)
     if main is None:
         raise UnreadableFile("file_not_spreadsheet", name=name)
@@ -56,44 +62,72 @@ def read_layout(package: ZipPackage) -> Layout:
         raise UnreadableFile("file_corrupt", name=name)
     kind = "xlsm" if "macroEnabled" in content_type else "xlsx"
 
-    workbook = _parse(package, main)
     date1904 = False
     sheets: list[tuple[str, str]] = []
-    for element in workbook.iter():
-        tag = _local(element.tag)
+    for tag, attributes in _parse(package, main, contents):
         if tag == "workbookPr":
-            date1904 = element.get("date1904", "").strip().lower() in ("1", "true")
+            date1904 = attributes.get("date1904", "").strip().lower() in ("1", "true")
         elif tag == "sheet":
-            relation = next((value for key, value in element.attrib.items()
-                             if _local(key) == "id" and key.startswith("{")), "")
-            sheets.append((element.get("name", ""), relation))
+            # The relationship id: an attribute named `id` in a namespace (`r:id`); expat
+            # names it `namespace}id`, an attribute without namespace has no `}`.
+            relation = next((value for key, value in attributes.items()
+                             if "}" in key and _local(key) == "id"), "")
+            sheets.append((attributes.get("name", ""), relation))
     folder, base = posixpath.split(main)
     rels_part = posixpath.join(folder, "_rels", base + ".rels")
-    targets = dict(_relationships(package, rels_part, folder, key="Id")) if rels_part in package else {}
+    targets = (dict(_relationships(package, rels_part, folder, contents, key="Id"))
+               if rels_part in package else {})
     sheet_parts = {targets[relation]: sheet for sheet, relation in sheets if relation in targets}
-    return Layout(kind, date1904, sheet_parts)
+    return Layout(kind, date1904, sheet_parts, contents)
 
 
-def _parse(package: ZipPackage, part: str):
+def _parse(package: ZipPackage, part: str, contents: dict[str, bytes]):
+    """(local name, attributes) of every element of a small part, in document order.
+
+    What defusedxml's `fromstring(…, forbid_dtd=True)` did, without building a tree
+    through ElementTree's pure-Python parser (the most of this module's cost on a small
+    workbook): the same expat, with the same namespace processing (so the same documents
+    are refused as malformed) and the same handlers refusing a DTD, an entity declaration
+    or an external entity. The part was already checked by `ZipPackage.read` (size, CRC,
+    DTD, well-formed): this parse only adds what namespace processing refuses.
+    """
+    data = package.read(part)
+    if len(data) < SEGMENT:
+        contents[part] = data
+    elements: list[tuple[str, dict[str, str]]] = []
+    parser = expat.ParserCreate(None, "}")
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _forbid_declaration
+    parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _forbid_declaration
+    parser.StartElementHandler = lambda tag, attributes: elements.append((_local(tag), attributes))
     try:
-        return SafeET.fromstring(package.read(part), forbid_dtd=True)
-    except DefusedXmlException as error:
+        parser.Parse(data, True)
+    except _ForbiddenDeclaration as error:
         raise UnreadableFile("file_xml_dtd", name=package.name) from error
-    except ParseError as error:
+    except expat.ExpatError as error:
         raise UnreadableFile("file_corrupt", name=package.name) from error
+    return elements
 
 
-def _relationships(package: ZipPackage, part: str, folder: str, key: str = "Type"):
+class _ForbiddenDeclaration(Exception):
+    """A DTD, an entity declaration or an external entity in a structural part."""
+
+
+def _forbid_declaration(*declaration) -> None:
+    raise _ForbiddenDeclaration()
+
+
+def _relationships(package: ZipPackage, part: str, folder: str, contents: dict[str, bytes],
+                   key: str = "Type"):
     """(Type or Id, resolved target part) of every internal relationship of `part`."""
-    for element in _parse(package, part).iter():
-        if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
+    for tag, attributes in _parse(package, part, contents):
+        if tag != "Relationship" or attributes.get("TargetMode") == "External":
             continue
-        target = element.get("Target", "")
+        target = attributes.get("Target", "")
         if target.startswith("/"):
             resolved = target[1:]
         else:
             resolved = posixpath.normpath(posixpath.join(folder, target)) if folder else target
-        yield element.get(key, ""), resolved
+        yield attributes.get(key, ""), resolved
 
 
 def _local(tag: str) -> str:
@@ -119,7 +153,7 @@ def _local(tag: str) -> str:
 # hide where it ends (`<c r="A9" x="/>">` holds a value). calamine leaves empty cells out of
 # the rectangle it allocates, and so do we.
 
-_SEGMENT = 1 << 18  # bytes scanned at once: few numpy calls, and arrays that stay in cache
+SEGMENT = 1 << 18  # bytes scanned at once: few numpy calls, and arrays that stay in cache
 _PAD = bytes(32)  # read past a segment's end as zeros, never as another cell
 _LT, _GT, _BANG, _QUOTE, _APOSTROPHE, _SLASH, _COLON = 60, 62, 33, 34, 39, 47, 58
 _C, _F, _S, _I, _SPACE = 99, 102, 115, 105, 32
@@ -130,6 +164,7 @@ _HEAD = 17  # `<c r="`, then up to 3 letters, 7 digits and the closing quote
 # `<cellXfs`, `:c>` but not `:clrScheme`), so themes, styles and the workbook part skip it
 # too; `\s` is wider than the whitespace a name ends with (it adds \f and \v): safe.
 _SMALL = 64 * 1024
+_TINY = 8 * 1024  # a whole part this small is scanned in plain Python (`_scan_tiny`)
 # Two patterns, each opening with a literal byte that `re` looks for at C speed (one
 # pattern opening with a class of two bytes was slower than the scan itself).
 _MARKS = (re.compile(rb"<(?:!|(?:c|si|f)[\s>/])"), re.compile(rb":(?:c|si|f)[\s>/]"))
@@ -188,13 +223,13 @@ class SheetScanner:
     def feed(self, chunk: bytes) -> None:
         self._pending.append(chunk)
         self._size += len(chunk)
-        if self._size < _SEGMENT:
+        if self._size < SEGMENT:
             return
         buffer = b"".join(self._pending)
         # Cut before the last cell, so every cell scanned is whole (its formula, its value).
         cut = buffer.rfind(b"<c ")
         if cut <= 0:
-            if len(buffer) < 4 * _SEGMENT:
+            if len(buffer) < 4 * SEGMENT:
                 self._pending = [buffer]
                 return
             cut = buffer.rfind(b"<")  # a huge cell: keep tags whole, at least
@@ -220,6 +255,8 @@ class SheetScanner:
         if (end == len(buffer) and end <= _SMALL
                 and not any(mark.search(buffer) for mark in _MARKS)):
             return  # a small part with no tag the scan looks at (.rels, docProps…)
+        if end == len(buffer) and end <= _TINY and self._scan_tiny(buffer):
+            return
         a = np.frombuffer(buffer + _PAD, dtype=np.uint8)
         lt = np.flatnonzero(a[:end] == _LT)
         if not len(lt):
@@ -228,7 +265,7 @@ class SheetScanner:
         for at in lt[after == _BANG].tolist():  # comments and CDATA are harmless
             if buffer[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
                 raise UnreadableFile("file_xml_dtd", name=self._file_name)
-        self._check_prefixes(a, end)
+        self._check_prefixes(buffer, a, end)
         self._cells(a, lt, np.flatnonzero(after == _C), end)
         strings = lt[after == _S]
         if len(strings):
@@ -236,13 +273,16 @@ class SheetScanner:
         if (after == _F).any() or self._prefixed_formula:
             self._find_formulas(buffer[:end])
 
-    def _check_prefixes(self, a: np.ndarray, end: int) -> None:
+    def _check_prefixes(self, buffer: bytes, a: np.ndarray, end: int) -> None:
         """A prefixed cell or shared string (`<x:c>`, `<x:si>`): only the exact path places
         or counts them. A prefixed formula only needs the formula search."""
-        colons = np.flatnonzero(a[:end] == _COLON)
         self._prefixed_formula = False
-        if not len(colons):
+        # Every test below starts at a colon: a segment without any (past the namespace
+        # declarations, in a file that writes no prefixed attribute) has nothing to look
+        # at, known from one memchr instead of numpy's pass over every byte.
+        if buffer.find(b":", 0, end) < 0:
             return
+        colons = np.flatnonzero(a[:end] == _COLON)
         first = a[colons + 1]
         if (((first == _C) & _ends_name(a[colons + 2])).any()
                 or ((first == _S) & (a[colons + 2] == _I) & _ends_name(a[colons + 3])).any()):
@@ -277,7 +317,9 @@ class SheetScanner:
         if cells[-1] == len(lt) - 1:
             nexts[-1] = end
         closed = a[nexts - 1] == _GT  # `/>` then `</c>`, or not
-        self_closed = _words(a, ">u2")[nexts - 2] == _SELF_CLOSING_WORD  # `/>`
+        # `/>`: the `>` of `closed` after a `/` (a byte gathered costs a third of the
+        # two-byte word gathered unaligned).
+        self_closed = closed & (a[nexts - 2] == _SLASH)
         # (a[nexts] is the next tag's `<`, or, after the last cell, padding or `<c `)
         closed_at_once = closed & ~self_closed & (_words(a, ">u4")[nexts] == _END_WORD)
         maybe_empty = np.flatnonzero(self_closed | closed_at_once)
@@ -289,6 +331,54 @@ class SheetScanner:
                 starts = starts[keep]
         if len(starts):
             _extend(self.scan, *_references(a, starts + 6), self._file_name, self._limits)
+
+    def _scan_tiny(self, buffer: bytes) -> bool:
+        """`_scan` of a whole part of a few kilobytes, in plain Python; False, having changed
+        nothing, when a cell is not in the common form: the numpy path then reads the part.
+
+        numpy's fixed cost (some 25 calls of a few µs) outweighs a few dozen cells, as in a
+        workbook's settings or terms sheet. This is the fast path restricted to its common
+        form, not another reading of the XML: the same refusals first (DTD, prefixed cell
+        or shared string); every `<c` followed by whitespace, `>` or `/` must be
+        `<c r="` + 1 to 3 letters + 1 to 7 digits + `"`, whose row and column are then the
+        numbers the numpy keys compare as; any other `<c…` (`<col>`, `<cfRule>`) is no cell
+        there either. A cell is left out on the same test (`_plain_tags` on the bytes up to
+        the next `<`), strings and formulas are counted the same way. `test_sc014` runs
+        both paths on mutated parts and compares.
+        """
+        find = buffer.find
+        if find(b"<") < 0:
+            return True  # no tag: `_scan` stops here too, before its prefix check
+        at = find(b"<!")
+        while at >= 0:  # comments and CDATA are harmless
+            if buffer[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+                raise UnreadableFile("file_xml_dtd", name=self._file_name)
+            at = find(b"<!", at + 2)
+        if _PREFIXED_CELL_OR_STRING.search(buffer):
+            raise NeedsExactScan()  # as `_check_prefixes`
+        rows, columns = [], []
+        for letters, digits, rest, closing in _TINY_CELL.findall(buffer):
+            if not letters:
+                return False  # `<c` then whitespace, `>` or `/`, not in the common form
+            # `rest`: the tag after its reference, up to the next `<`; closed then, and
+            # self-closed or followed by `</c>`, it is tested as in `_plain_tags` (the
+            # reference itself adds two quotes, no `>`, no apostrophe).
+            if (rest.endswith(b">") and (rest.endswith(b"/>") or closing)
+                    and rest.count(b">") == 1 and rest.count(b'"') % 2 == 0 and b"'" not in rest):
+                continue  # provably empty
+            rows.append(digits)
+            columns.append(letters)
+        if rows:
+            rows = [int(row) for row in rows]
+            # Right-aligned on three bytes padded with "@" (before "A"), upper-cased, the
+            # letters compare in the order of the columns, as `_references`' keys do.
+            columns = sorted(columns, key=lambda letters: letters.upper().rjust(3, b"@"))
+            _extend(self.scan, min(rows), max(rows), column_number(columns[0]),
+                    column_number(columns[-1]), self._file_name, self._limits)
+        self.scan.strings += len(_SHARED_STRING.findall(buffer))
+        if b"<f" in buffer or b":f" in buffer:
+            self._find_formulas(buffer)
+        return True
 
     def _find_formulas(self, segment: bytes) -> None:
         for match in _FORMULA_WITHOUT_VALUE.finditer(segment):
@@ -307,7 +397,6 @@ class SheetScanner:
 _ODD_AFTER_C = np.zeros(256, dtype=bool)
 _ODD_AFTER_C[[9, 10, 13, _GT, _SLASH]] = True
 _REFERENCE_WORD = int.from_bytes(b' r="', "big")
-_SELF_CLOSING_WORD = int.from_bytes(b"/>", "big")
 _END_WORD = int.from_bytes(b"</c>", "big")
 
 
@@ -361,7 +450,12 @@ def _references(a: np.ndarray, starts: np.ndarray) -> tuple[int, int, int, int]:
     stray character) stops its whole read before it allocates anything: what we make of
     it does not matter.
     """
-    window = sliding_window_view(a, _HEAD - 6)[starts]  # at most 3 letters, 7 digits, `"`
+    # The 11 bytes after each `<c r="` (at most 3 letters, 7 digits, `"`): one item of 11
+    # bytes at every offset of `a`, gathered then seen as rows of bytes. The same rows as
+    # `sliding_window_view(a, 11)[starts]`, without its 40 µs of Python, and gathered at
+    # less than half the cost of a two-dimensional window's rows.
+    window = (np.ndarray((len(a) - _HEAD + 7,), dtype=f"V{_HEAD - 6}", buffer=a, strides=(1,))
+              [starts].view(np.uint8).reshape(-1, _HEAD - 6))
     letters = (((window & 0xDF) - np.uint8(65)) < 26).argmin(axis=1)  # wraps below "A"
     quote = (window == _QUOTE).argmax(axis=1)  # 0 if none
     digits = quote - letters
@@ -390,6 +484,13 @@ _ROW_PADDING = np.array([int.from_bytes(b"0" * (8 - n) + bytes(n), "big") for n 
                         dtype=np.uint64)
 _COLUMN_PADDING = np.array([int.from_bytes(b"@" * (4 - n) + bytes(n), "big") if n <= 4 else 0
                             for n in range(9)], dtype=np.uint64)
+# For `_scan_tiny`: the tests of `_check_prefixes` and of the string count in `_scan` (a
+# name ends with one of the bytes of `_ends_name`).
+_PREFIXED_CELL_OR_STRING = re.compile(rb":(?:c|si)[ \t\n\r>/]")
+_SHARED_STRING = re.compile(rb"<si[ \t\n\r>/]")
+# A cell in the common form, its tag up to the next `<`; or any other `<c` that the numpy
+# path does not simply skip (followed by whitespace or by what `_ODD_AFTER_C` refuses).
+_TINY_CELL = re.compile(rb'<c(?: r="([A-Za-z]{1,3})([0-9]{1,7})"([^<]*)(?=(</c>)?)|[ \t\n\r>/])')
 
 
 def scan_sheet_exactly(chunks: Iterable[bytes], label: str, file_name: str,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from loaders import load_path
 from settings import EXAMPLE_PLAN
@@ -114,12 +115,13 @@ def test_br002_english_link_switches_labels(page, live_server, console_errors):
     page.wait_for_function("(document.querySelector('#timeline .js-plotly-plot')?.layout?.annotations"
                            " || []).some(a => a.text.startsWith('Status date'))")
     assert "lang=en" in page.url
-    assert page.locator("#lang-link").inner_text() == "Langue : français"
-    assert page.inner_text("#filter-text-label") == "Search"
-    assert page.inner_text("#reset-view") == "Reset"
-    assert page.inner_text("#filter-axes") == "All axes"
-    assert "Weighted progress" in page.inner_text("#kpis")
-    assert page.evaluate("document.documentElement.lang") == "en"
+    # Each label waits for its own callback (the figure's may come first under load).
+    expect(page.locator("#lang-link")).to_have_text("Langue : français", timeout=20_000)
+    expect(page.locator("#filter-text-label")).to_have_text("Search", timeout=20_000)
+    expect(page.locator("#reset-view")).to_have_text("Reset", timeout=20_000)
+    expect(page.locator("#filter-axes")).to_have_text("All axes", timeout=20_000)
+    expect(page.locator("#kpis")).to_contain_text("Weighted progress", timeout=20_000)
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=20_000)
     assert console_errors == []
 
 

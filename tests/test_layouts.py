@@ -864,3 +864,75 @@ def test_ly100_an_action_outside_its_axis_on_either_side_among_many_that_are_not
     assert problems_of(result) == [("Plan", 7, None, "action_outside_axis", "warning"),
                                    ("Plan", 9, "axe", "axis_unknown", "warning")]
     assert column(result, "depends_on")[5:8] == [("A1",), ("B1",), ()]
+
+
+def test_ly101_a_column_parsed_at_once_reads_each_cell_as_the_cell_by_cell_reader():
+    # `_Reader.column` looks at the types of a column's distinct values when they are texts
+    # (a text equals only texts) and at every cell's otherwise (1, 1.0 and True are one
+    # key): whichever path a column takes, each cell must get what reading it alone gives.
+    from loaders import values
+    from loaders.build import _Reader
+    from loaders.problems import ValueProblem
+
+    def kind(value):  # tells 1, 1.0 and True (and 0.0, -0.0 and False) apart
+        if value == "?":
+            raise ValueProblem("number_unrecognised", value="?")
+        return type(value).__name__, repr(value)
+
+    def shown(result):
+        if isinstance(result, ValueProblem):
+            return "problem", result.code, result.params
+        return result
+
+    columns = [["en cours", None, "terminé", "en cours", "?"], ["a", "b", "a"],
+               [1.0, True, 1, "1"], [1.0, True], [True, 1.0], [0.0, -0.0, False, ""],
+               [-0.0, 0.0], [2.5, 2.5, None, "x"], [2.5, 3], [D(2026, 1, 1), "a"], []]
+    for parse in (kind, values.parse_status, values.parse_ids):
+        for cells in columns:
+            reader = _Reader(parse)
+            at_once = reader.column(cells)
+            one_by_one = [_Reader(parse)(cell) for cell in cells]
+            assert list(map(shown, at_once)) == list(map(shown, one_by_one)), (parse, cells)
+            assert reader.failed == any(isinstance(r, ValueProblem) for r in one_by_one)
+
+
+def test_ly102_text_columns_read_at_once_or_cell_by_cell_alike():
+    # `_texts` and `_stripped` strip a column of texts at C speed and fall back to reading
+    # cell by cell at the first cell that is not a text: both must give `_text`'s reading.
+    from loaders.build import _stripped, _text, _texts
+
+    class Text(str):
+        pass
+
+    columns = [[" a ", "b", "\u00a0c"], ["a", "", "  "], ["a", None, "b"], ["a", 12.0, 3],
+               [None, "a"], [D(2026, 1, 1), "a"], [True, "a"], [Text(" t "), "a"], []]
+    for cells in columns:
+        expected = [_text(cell) for cell in cells]
+        assert _texts(cells) == expected
+        assert _texts(tuple(cells)) == expected
+        stripped = _stripped(cells)
+        if stripped is not None:  # only texts, none blank
+            assert stripped == expected and all(isinstance(cell, str) for cell in cells)
+        else:
+            assert None in expected or not all(isinstance(cell, str) for cell in cells)
+
+
+def test_ly103_row_numbers_of_a_whole_sheet_make_the_column_rows_read_one_by_one_make(
+        make_workbook):
+    # A sheet whose rows all load gives its Excel rows as a range, turned into the `row`
+    # column at once; a list (rows read one by one) must give the very same column.
+    from loaders.build import _frame
+    columns = {"id": "string", "row": "Int64"}
+    for rows in (range(2, 5), range(7, 7)):
+        ids = [f"A{n}" for n in rows]
+        at_once = _frame({"id": ids, "row": rows}, columns)
+        one_by_one = _frame({"id": ids, "row": list(rows)}, columns)
+        pd.testing.assert_frame_equal(at_once, one_by_one, check_exact=True)
+        assert list(at_once["row"]) == list(rows) and str(at_once["row"].dtype) == "Int64"
+    # Through a workbook: all rows common (columns at once), then a blank row in the
+    # middle (rows one by one); the rows kept keep their Excel numbers.
+    rows = [[f"A{n}", f"Action {n}", D(2026, 1, 1), D(2026, 12, 31)] for n in range(1, 4)]
+    whole = load_path(make_workbook({"Plan": [PLAN, *rows]}))
+    gapped = load_path(make_workbook({"Plan": [PLAN, rows[0], [None] * 4, *rows[1:]]},
+                                     name="gap.xlsx"))
+    assert column(whole, "row") == [2, 3, 4] and column(gapped, "row") == [2, 4, 5]

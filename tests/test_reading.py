@@ -569,6 +569,54 @@ def test_rd051_broken_xml_is_refused_but_not_parts_calamine_never_parses(tmp_pat
     assert read_workbook(rezip(parts), "plan.xlsx").sheets[0].rows[0] == ["id", "action", "début"]
 
 
+def test_rd052_parts_are_inflated_with_zlib_s_own_checks(tmp_path):
+    # Parts are inflated by zlib-ng (faster): it must refuse exactly the streams zlib
+    # refuses and give the same bytes otherwise (another fast inflater, ISA-L, accepts
+    # some streams zlib calls corrupt).
+    import random
+    import zlib as std_zlib
+
+    from loaders.container import CHUNK, _BrokenStream, _inflate
+
+    def ours(raw: bytes, chunk: int) -> bytes | str:
+        try:
+            return b"".join(_inflate(memoryview(raw), zipfile.ZIP_DEFLATED, chunk))
+        except _BrokenStream:
+            return "refused"
+
+    def zlib_s(raw: bytes, chunk: int) -> bytes | str:
+        inflater, pieces = std_zlib.decompressobj(-std_zlib.MAX_WBITS), []
+        try:
+            pieces.append(inflater.decompress(raw, chunk))
+            while not inflater.eof and (piece := inflater.decompress(
+                    inflater.unconsumed_tail, chunk)):
+                pieces.append(piece)
+        except std_zlib.error:
+            return "refused"
+        return b"".join(pieces) if inflater.eof else "refused"
+
+    sheet = parts_of(plan_workbook(tmp_path / "plan.xlsx"))[SHEET_XML] * 20
+    rng = random.Random(52)
+    outcomes = {"same bytes": 0, "refused": 0}
+    for _ in range(400):
+        compressor = std_zlib.compressobj(rng.randint(1, 9), std_zlib.DEFLATED, -15)
+        raw = bytearray(compressor.compress(sheet[:rng.randint(1, len(sheet))]) + compressor.flush())
+        if rng.random() < 0.3:
+            raw = raw[:rng.randrange(len(raw))]  # a truncated download
+        else:
+            for _ in range(rng.randint(1, 4)):  # a damaged disk, or a crafted stream
+                raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
+        chunk = rng.choice([7, 1024, 65536])
+        result = ours(bytes(raw), chunk)
+        assert result == zlib_s(bytes(raw), chunk)
+        outcomes["refused" if result == "refused" else "same bytes"] += 1
+    assert min(outcomes.values()) > 50, outcomes  # both kinds were met
+    # A stream whose Huffman table zlib refuses (« invalid literal/lengths set ») and
+    # ISA-L inflates into 32 bytes.
+    crafted = bytes.fromhex("05c1310d00300800302b040324dc05511cd33f36bb5926c354dc8ee3a187da0f")
+    assert ours(crafted, CHUNK) == zlib_s(crafted, CHUNK) == "refused"
+
+
 def test_rd046_csv_quote_never_closed(tmp_path):
     data = 'id;action\nA1;"Ouvrir les données\nA2;Publier\n'.encode("utf-8")
     error = unreadable(data, "plan.csv")

@@ -312,11 +312,13 @@ def test_sc011_small_parts_without_any_tag_of_interest_skip_the_scan():
 
 def test_sc013_names_that_only_begin_like_a_cell_skip_the_scan(monkeypatch):
     # A theme, the styles, the workbook part: `<a:clrScheme>`, `<cellXfs>`, `<fonts>`,
-    # `<calcPr>` are not cells, shared strings or formulas, so numpy is not even called.
+    # `<calcPr>` are not cells, shared strings or formulas, so neither numpy nor the
+    # Python scan of tiny parts is even called.
     def no_numpy(*args, **kwargs):
         raise AssertionError("scanned")
 
     monkeypatch.setattr(ooxml.np, "frombuffer", no_numpy)
+    monkeypatch.setattr(ooxml.SheetScanner, "_scan_tiny", no_numpy)
     part = (b'<?xml version="1.0" encoding="UTF-8"?><a:theme xmlns:a="x"><a:clrScheme name="O">'
             b'<a:srgbClr val="1"/></a:clrScheme><fonts count="1"><font/></fonts><cellXfs/>'
             b'<calcPr calcId="1"/><sheetFormatPr/></a:theme>')
@@ -359,3 +361,87 @@ def test_sc012_a_worksheet_in_a_part_named_like_an_image_is_bounded_too(tmp_path
     parts["xl/worksheets/sheet1.bin"] = sheet.replace(
         b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', b"")
     assert read_workbook(rezip(parts), "plan.xlsx").sheets[0].rows == [["a"]]
+
+
+_TINY_PIECES = [
+    b'<c r="B2"><v>1</v></c>', b'<c r="b12" t="s"><v>0</v></c>', b'<c r="AA007"/>',
+    b'<c r="C3" s="1"></c>', b'<c r="D4" x="/>"/>', b"<c r=\"D5\" x='1'/>", b'<c r="D6" x="/>',
+    b'<c r="D7" x="></c>',
+    b'<c r="E5" t="inlineStr"><is><t>x</t></is></c>', b'<c r="F6"><f>A1</f></c>',
+    b'<c r="G7"><f>1</f><v></v></c>', b'<c r="H8" t="str"><f>1</f><v/></c>',
+    b'<c r="XFD1048576"><v>1</v></c>', b'<c r="ZZ9" s="2" />', b'<c r="Q3">',
+    b'<col min="1" max="2"/>', b'<cfRule type="x"/>', b"<si><t>a</t></si>", b"<si/>",
+    b'<c r="ABCD1"/>', b'<c r="A12345678"><v>1</v></c>', b'<c s="1" r="A1"/>',
+    b'<c\tr="A1"/>', b"<c>", b"<c/>", b'<x:c r="A1"/>', b"<x:si>", b"<x:f>A1</x:f>",
+    b'<!-- <c r="Z9"> -->', b'<![CDATA[<c r="Q1">]]>', b"<c r='A1'/>", b'<c r="A1:"/>',
+    b'<c r="1A"><v>1</v></c>', b'<c r="A1"', b"</c>", b"<row>", b"</row>",
+]
+
+
+def test_sc014_tiny_parts_scanned_in_python_as_the_numpy_path_scans_them(monkeypatch):
+    # `_scan_tiny` must give what `_scan`'s numpy path gives on the same part (bounds,
+    # strings, formulas, or the same exception), on parts in the common form and on
+    # mutated ones; it may hand a part over, never read it otherwise.
+    def outcome(xml: bytes, limits: Limits, tiny: int):
+        monkeypatch.setattr(ooxml, "_TINY", tiny)
+        scanner = ooxml.SheetScanner("Plan", "plan.xlsx", limits, trusted_xml=True)
+        scanner.feed(xml)
+        try:
+            result = scanner.close()
+        except UnreadableFile as error:
+            return "refused", error.code
+        except ooxml.NeedsExactScan:
+            return ("exact",)
+        return bounds(result), result.strings, result.formulas, result.formula_count
+
+    tiny = ooxml._TINY
+    taken = []
+    scan_tiny = ooxml.SheetScanner._scan_tiny
+    monkeypatch.setattr(ooxml.SheetScanner, "_scan_tiny",
+                        lambda self, buffer: taken.append(scan_tiny(self, buffer)) or taken[-1])
+    rng = random.Random(14)
+    inserts = [b'"', b"'", b"<", b">", b"/>", b"<!DOCTYPE", b"</", b":", b" ", b"\t"]
+    seen = []
+    for case in range(3000):
+        kinds = _TINY_PIECES[:18] if case % 3 else _TINY_PIECES  # the common form, or any
+        pieces = rng.choices(kinds, k=rng.randrange(1, 40))
+        xml = HEAD + b"".join(pieces) + TAIL
+        for _ in range(case % 4 == 3):
+            at = rng.randrange(len(xml) + 1)
+            xml = xml[:at] + rng.choice(inserts) + xml[at:]
+        limits = Limits(max_rows=rng.choice([50, 10**7]), max_columns=rng.choice([30, 20_000]))
+        assert len(xml) <= tiny
+        expected = outcome(xml, limits, 0)
+        assert outcome(xml, limits, tiny) == expected, xml
+        seen.append(expected[0] if isinstance(expected[0], str) else "read")
+    assert min(seen.count(kind) for kind in ("read", "refused", "exact")) > 300
+    assert taken.count(True) > 500 and taken.count(False) > 200  # read here, handed over
+
+
+@pytest.mark.parametrize("part", ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                                  "xl/_rels/workbook.xml.rels"])
+def test_sc015_structural_parts_are_scanned_from_the_bytes_the_layout_read(tmp_path, monkeypatch,
+                                                                          part):
+    # The layout's parts are decompressed and checked once, then scanned from those bytes
+    # (calamine resolves paths itself: a worksheet may be any of them). Cells far apart in
+    # one, plain or prefixed (the exact path), are refused as in any other part.
+    from loaders.container import ZipPackage
+
+    streamed = []
+    stream = ZipPackage.stream
+    monkeypatch.setattr(ZipPackage, "stream",
+                        lambda self, name, *args, **kwargs: streamed.append(name)
+                        or stream(self, name, *args, **kwargs))
+    parts = parts_of(_saved(tmp_path))
+    assert read_workbook(rezip(parts), "plan.xlsx").sheets[0].rows == [["a"]]
+    assert streamed.count(part) == 1
+    root_end = parts[part].rindex(b"</")
+    far = {b'<c r="A1"><v>1</v></c><c r="A1048576"><v>1</v></c>',
+           b'<c r="A1"><v>1</v></c><x:c xmlns:x="urn:x" r="A1048576"><x:v>1</x:v></x:c>'}
+    for cells in far:
+        hostile = dict(parts, **{part: parts[part][:root_end] + cells + parts[part][root_end:]})
+        streamed.clear()
+        with pytest.raises(UnreadableFile) as caught:
+            read_workbook(rezip(hostile), "plan.xlsx")
+        assert caught.value.code == "sheet_too_many_rows"
+        assert streamed.count(part) == 1
