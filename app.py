@@ -1,17 +1,17 @@
-"""Horizon: the Dash app (`create_app`), `server` for gunicorn, and the command line.
-
-    python app.py                       serve the example plan on http://127.0.0.1:8050
-    python app.py serve PLAN [--host H] [--port P]
-    python app.py check PLAN [--json] [--lang en]
-    python app.py template OUT.xlsx
+"""Horizon: the Dash app (`create_app`) and `server` for gunicorn; `python app.py …` runs
+the command line of cli.py (serve, check, template).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from dataclasses import replace
-from pathlib import Path
+
+if __name__ == "__main__":
+    # Hand over to the command line before the imports below: they load Dash and every
+    # page (about 2 s), which `check` and `template` never use. `serve` imports this
+    # module again, as `app`, when it builds the Dash app.
+    from cli import main
+    sys.exit(main())
 
 import dash
 from dash import ALL, Input, Output, State, ctx, html, no_update
@@ -30,7 +30,6 @@ from components.layout import problems_list, shell_layout
 from components import versions_panel
 from exports import register_exports
 from health import health
-from loaders import UnreadableFile, load_path
 from loaders import shared_cache
 from loaders.store import PlanStore
 from model.view import View, parse_query, to_query
@@ -262,72 +261,6 @@ def view_notice(context, trigger, lang: str, values: list) -> str:
     return " ".join(notes)
 
 
-def check(path: str, as_json: bool, lang: str) -> int:
-    """Validate a workbook: 0 no error, 1 rows with errors, 2 unreadable."""
-    try:
-        loaded = load_path(path)
-    except UnreadableFile as error:
-        if as_json:
-            print(json.dumps({"file": Path(path).name, "readable": False,
-                              "error": error.message(lang), "sheets": [], "problems": []},
-                             ensure_ascii=False, indent=2))
-        else:
-            print(error.message(lang))
-        return 2
-    report = loaded.report(lang)
-    if as_json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print_report(report, lang)
-    return 1 if loaded.errors else 0
-
-
-def print_report(report: dict, lang: str) -> None:
-    """The French (or English) text report of `check`."""
-    words = {"fr": ("Feuille", "lues", "chargées", "rejetées", "vides", "erreur", "avertissement",
-                    "Aucun problème."),
-             "en": ("Sheet", "read", "loaded", "rejected", "blank", "error", "warning",
-                    "No problem.")}[lang]
-    print(report["file"])
-    for sheet in report["sheets"]:
-        print(f"  {words[0]} « {sheet['sheet']} » ({sheet['role']}) : {sheet['read']} {words[1]}, "
-              f"{sheet['loaded']} {words[2]}, {sheet['rejected']} {words[3]}, "
-              f"{sheet['blank']} {words[4]}")
-    if not report["problems"]:
-        print(words[7])
-    for problem in report["problems"]:
-        severity = words[5] if problem["severity"] == "error" else words[6]
-        print(f"  [{severity}] {problem['message']}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="app.py", description="Horizon roadmap dashboard")
-    commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="serve the dashboard on a plan")
-    serve.add_argument("plan", nargs="?")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8050)
-    checker = commands.add_parser("check", help="validate a plan workbook")
-    checker.add_argument("plan")
-    checker.add_argument("--json", action="store_true")
-    checker.add_argument("--lang", choices=("fr", "en"), default="fr")
-    template = commands.add_parser("template", help="write an empty plan workbook")
-    template.add_argument("out")
-    args = parser.parse_args(argv)
-    if args.command == "check":
-        return check(args.plan, args.json, args.lang)
-    if args.command == "template":
-        from loaders.template import write_template
-        write_template(args.out)
-        print(args.out)
-        return 0
-    plan = getattr(args, "plan", None)
-    app = create_app(settings_from_env(plan=plan))
-    app.run(host=getattr(args, "host", "127.0.0.1"), port=getattr(args, "port", 8050),
-            debug=False)
-    return 0
-
-
 def __getattr__(name: str):
     """`server`, for `gunicorn app:server`: the app of the environment's settings, built on
     first use (module __getattr__, PEP 562), so that importing this module (tests, the
@@ -336,7 +269,3 @@ def __getattr__(name: str):
         globals()["server"] = built = create_app(settings_from_env()).server
         return built
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -11,11 +12,13 @@ from pathlib import Path
 
 from loaders import shared_cache
 from loaders.build import SheetReport, build_plan
+from loaders.limits import MB, Limits
 from loaders.problems import Problem, UnreadableFile
 from loaders.reading import read_workbook
 from model.plan import Plan
 
-__all__ = ["LoadResult", "Problem", "UnreadableFile", "load_bytes", "load_fresh", "load_path"]
+__all__ = ["Limits", "LoadResult", "Problem", "UnreadableFile", "load_bytes", "load_fresh",
+           "load_path"]
 
 
 @dataclass(frozen=True)
@@ -40,24 +43,28 @@ _cache: OrderedDict[str, LoadResult] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def load_bytes(data: bytes, name: str) -> LoadResult:
+def load_bytes(data: bytes, name: str, limits: Limits = Limits()) -> LoadResult:
     """Load a workbook's bytes; cached by SHA-256, so the same bytes are parsed once.
 
     Raises UnreadableFile (one sentence, per language) when the file cannot be read.
     """
+    # The size is checked before the cache: bytes accepted under a larger limit (another
+    # server's setting) must not be served from it under a smaller one.
+    _check_size(len(data), name, limits)
     digest = hashlib.sha256(data).hexdigest()
+    key = _cache_key(digest, limits)
     with _cache_lock:
-        cached = _cache.get(digest)
+        cached = _cache.get(key)
         if cached is not None:
-            _cache.move_to_end(digest)
+            _cache.move_to_end(key)
     if cached is None:
         # Second level: a plan another server (or worker) already built, then the parse.
-        cached = _from_shared_cache(digest)
+        cached = _from_shared_cache(key, digest)
         if cached is None:
-            cached = load_fresh(data, name, digest)
-            _to_shared_cache(digest, cached)
+            cached = load_fresh(data, name, digest, limits)
+            _to_shared_cache(key, cached)
         with _cache_lock:
-            _cache[digest] = cached
+            _cache[key] = cached
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
     # The same bytes under another name are the same plan, shown with its new name.
@@ -66,24 +73,44 @@ def load_bytes(data: bytes, name: str) -> LoadResult:
     return cached
 
 
-def _from_shared_cache(digest: str) -> LoadResult | None:
+def _check_size(size: int, name: str, limits: Limits) -> None:
+    if size > limits.max_bytes:
+        raise UnreadableFile("file_too_large", name=name, size_mb=-(-size // MB),
+                             limit_mb=limits.max_bytes // MB)
+
+
+def _cache_key(digest: str, limits: Limits) -> str:
+    """The bytes' SHA-256, plus the limits when they are not the defaults.
+
+    `max_bytes` is left out: reading uses it only for the size check, made before the
+    cache, so a file within the limit reads the same whatever the limit. Any other bound
+    (rows, columns…) changes what a read keeps or refuses, hence the key.
+    """
+    others = replace(limits, max_bytes=Limits().max_bytes)
+    if others == Limits():
+        return digest
+    return f"{digest}:" + hashlib.sha256(repr(others).encode()).hexdigest()[:16]
+
+
+def _from_shared_cache(key: str, digest: str) -> LoadResult | None:
     cache = shared_cache.active()
-    data = cache.get(shared_cache.plan_key(digest)) if cache else None
+    data = cache.get(shared_cache.plan_key(key)) if cache else None
     return shared_cache.load_plan(data, digest) if data else None
 
 
-def _to_shared_cache(digest: str, result: LoadResult) -> None:
+def _to_shared_cache(key: str, result: LoadResult) -> None:
     cache = shared_cache.active()
     if cache is not None:
-        cache.set(shared_cache.plan_key(digest), shared_cache.dump_plan(result),
+        cache.set(shared_cache.plan_key(key), shared_cache.dump_plan(result),
                   shared_cache.PLAN_TTL)
 
 
-def load_fresh(data: bytes, name: str, digest: str | None = None) -> LoadResult:
+def load_fresh(data: bytes, name: str, digest: str | None = None,
+               limits: Limits = Limits()) -> LoadResult:
     """Read and build a workbook, without the cache (`digest`: the bytes' SHA-256, if known)."""
     digest = digest or hashlib.sha256(data).hexdigest()
     with _gc_paused():
-        plan, problems, sheets = build_plan(read_workbook(data, name))
+        plan, problems, sheets = build_plan(read_workbook(data, name, limits))
     return LoadResult(replace(plan, source=name, version=digest), tuple(problems), tuple(sheets))
 
 
@@ -116,11 +143,16 @@ def _gc_paused():
                 gc.enable()
 
 
-def load_path(path: str | Path) -> LoadResult:
-    """Load a workbook from disk (see load_bytes)."""
+def load_path(path: str | Path, limits: Limits = Limits()) -> LoadResult:
+    """Load a workbook from disk (see load_bytes); a file over the size limit is refused
+    from its size on disk, unread."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            _check_size(os.fstat(file.fileno()).st_size, path.name, limits)
+            # One byte more than the limit at most: a file that grew since its size was
+            # read is refused by load_bytes without having been read whole.
+            data = file.read(limits.max_bytes + 1)
     except OSError as error:
         raise UnreadableFile("file_missing", name=path.name) from error
-    return load_bytes(data, path.name)
+    return load_bytes(data, path.name, limits)

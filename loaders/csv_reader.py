@@ -18,6 +18,15 @@ from loaders.problems import Problem, UnreadableFile
 DELIMITERS = (";", ",", "\t")
 _SAMPLE_CHARS = 64 * 1024
 
+# The csv module refuses a field longer than 131,072 characters by default, so a closed cell
+# of 140,000 characters would be refused (as if its quote were never closed) where .xlsx cuts
+# it with a warning. Raising the limit is safe: it only bounds a field of text already in
+# memory, and that text is bounded by the file size checked before any parsing
+# (`Limits.max_bytes`, whatever the deployment sets). The setting is process-wide, so it is
+# set once, here, and only ever raised (2**31 - 1: the largest a C long holds everywhere).
+_FIELD_LIMIT = max(2**31 - 1, Limits().max_bytes)
+csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+
 
 def decode(data: bytes) -> str:
     """The text of a CSV: UTF-16 (with BOM), UTF-8 (BOM or not), else Windows-1252."""
@@ -94,19 +103,25 @@ def _records(text: str, delimiter: str, strict: bool, file_name: str, sheet: str
              limits: Limits) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     rows: list[list[str]] = []
+    first_line = 1
     while True:
-        first_line = reader.line_num + 1
+        previous_line, first_line = first_line, reader.line_num + 1
         try:
             record = next(reader)
         except StopIteration:
+            if not strict:
+                _check_last_record(text, delimiter, previous_line, reader.line_num, file_name)
             return rows
         except csv.Error as error:
             message = str(error)
-            # An unclosed quote swallows the rest of the file into one cell: the csv module
-            # stops at the end of data, or at its field size limit (131,072 characters).
-            if "end of data" in message or "field limit" in message:
+            # An unclosed quote swallows the rest of the file into one cell: strict parsing
+            # stops at the end of data.
+            if "end of data" in message:
                 raise UnreadableFile("csv_unclosed_quote", name=file_name,
                                      line=first_line) from error
+            if "field limit" in message:
+                # Only if other code in the process lowered the limit set at import.
+                raise UnreadableFile("file_corrupt", name=file_name) from error
             if strict:
                 raise _MalformedQuote() from error
             raise UnreadableFile("file_corrupt", name=file_name) from error
@@ -121,3 +136,20 @@ def _records(text: str, delimiter: str, strict: bool, file_name: str, sheet: str
                                      limit=limits.max_rows)
             continue  # blank lines after the limit: dropped unless data follows them
         rows.append(record)
+
+
+def _check_last_record(text: str, delimiter: str, first_line: int, last_line: int,
+                       file_name: str) -> None:
+    """Lenient parsing reads an unclosed quote as a cell running to the end of the file:
+    parse the last record again, strictly, to refuse it as strict parsing would."""
+    count = max(last_line - first_line + 1, 1)
+    body = text[:-1] if text.endswith("\n") else text
+    tail = "\n".join(body.rsplit("\n", count)[-count:])
+    try:
+        for _record in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter,
+                                  strict=True):
+            pass
+    except csv.Error as error:
+        if "end of data" in str(error):
+            raise UnreadableFile("csv_unclosed_quote", name=file_name,
+                                 line=first_line) from error

@@ -22,13 +22,16 @@ import itertools
 import posixpath
 from dataclasses import dataclass, field
 from operator import length_hint
+from xml.etree.ElementTree import ParseError
 
+import defusedxml.ElementTree as SafeET
 import python_calamine
+from defusedxml import DefusedXmlException
 from python_calamine import CalamineError, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from loaders import ooxml, ods
 from loaders.cellref import column_letter
-from loaders.container import ZipPackage, ole2_kind, sniff
+from loaders.container import ChunkReader, ZipPackage, ole2_kind, sniff
 from loaders.csv_reader import read_csv
 from loaders.limits import MB, Limits
 from loaders.problems import Problem, UnreadableFile
@@ -85,8 +88,6 @@ def _read_zip(data: bytes, name: str, limits: Limits) -> RawWorkbook:
     if "mimetype" in package:
         if not package.read("mimetype").strip().startswith(ods.ODS_MIMETYPE):
             raise UnreadableFile("file_not_spreadsheet", name=name)  # .odt, .odp…
-        if "content.xml" not in package:
-            raise UnreadableFile("file_corrupt", name=name)
         return _read_ods(data, package, limits)
     return _read_ooxml(data, package, limits)
 
@@ -163,6 +164,13 @@ def _scan_part(package: ZipPackage, part: str, label: str, limits: Limits,
 
 
 def _read_ods(data: bytes, package: ZipPackage, limits: Limits) -> RawWorkbook:
+    # A password-protected .ods keeps its zip and its manifest in clear but encrypts every
+    # part (content.xml is binary, or all parts are in one `encrypted-package`): only the
+    # manifest tells it from a damaged file.
+    if _ods_encrypted(package):
+        raise UnreadableFile("file_encrypted", name=package.name)
+    if "content.xml" not in package:
+        raise UnreadableFile("file_corrupt", name=package.name)
     for part in package.infos:
         if part != "content.xml":
             package.verify(part)
@@ -174,6 +182,29 @@ def _read_ods(data: bytes, package: ZipPackage, limits: Limits) -> RawWorkbook:
     merges = {table.name: table.merges for table in tables}
     sheets = _read_calamine(data, package.name, limits, problems, merges)
     return _workbook(package.name, "ods", sheets, problems, False)
+
+
+_ODS_MANIFEST = "META-INF/manifest.xml"
+
+
+def _ods_encrypted(package: ZipPackage) -> bool:
+    """Whether the manifest describes an encrypted part (`manifest:encryption-data`).
+
+    Streamed through the container's checks (size, CRC, no DTD) and parsed element by
+    element, each emptied once read (a manifest lists at most `Limits.max_zip_entries`
+    parts). A manifest that does not parse is left to the checks of every part below.
+    """
+    if _ODS_MANIFEST not in package:
+        return False
+    try:
+        for _event, element in SafeET.iterparse(ChunkReader(package.stream(_ODS_MANIFEST)),
+                                                ("end",), forbid_dtd=True):
+            if element.tag.rsplit("}", 1)[-1] == "encryption-data":
+                return True
+            element.clear()
+    except (ParseError, DefusedXmlException):
+        return False
+    return False
 
 
 def _read_calamine(data: bytes, name: str, limits: Limits, problems: list[Problem],

@@ -25,7 +25,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from loaders import LoadResult, UnreadableFile, load_bytes
+from loaders import Limits, LoadResult, UnreadableFile, load_bytes
+from loaders.limits import MB
 from storage import Database, NewVersion, StorageUnavailable, sqlite_url
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,9 @@ class PlanStore:
         self.instance = Path(instance)
         self.legacy = self.instance / "plans"  # uploads kept as files before the database
         self.max_bytes = max_bytes
+        # The loader's bounds, its file size from the deployment's setting: uploads and the
+        # source files are refused on the server above it, not only by the page.
+        self.limits = Limits(max_bytes=max_bytes)
         self.watch_seconds = watch_seconds
         self.retention_days = retention_days
         self.retention_count = retention_count
@@ -308,7 +312,7 @@ class PlanStore:
             raise UnreadableFile("file_not_spreadsheet", name=name)
         if plan is not None and not SLUG.match(plan):
             raise PlanProblem("plan_invalid", plan=plan[:64])
-        result = load_bytes(data, name)
+        result = load_bytes(data, name, self.limits)
         if not len(result.plan.actions):  # readable, but nothing to draw: not a version
             raise PlanProblem("upload_unusable", reasons=tuple(result.errors[:3]), name=name)
         self.ready()
@@ -403,6 +407,14 @@ class PlanStore:
         key = _stat_key(before)
         if key == source.key and (source.failures == 0 or source.failures >= _FAILED_READS):
             return False
+        if before.st_size > self.limits.max_bytes:
+            # Refused from its size, unread (load_bytes would refuse the bytes the same way).
+            source.failures = source.failures + 1 if key == source.key else 1
+            source.key = key
+            source.problem = UnreadableFile("file_too_large", name=path.name,
+                                            size_mb=-(-before.st_size // MB),
+                                            limit_mb=self.limits.max_bytes // MB)
+            return False
         if source.seen is None or source.seen[0] != key:
             source.seen = (key, time.monotonic())
         if not initial and time.time() - before.st_mtime < SETTLE_SECONDS \
@@ -418,7 +430,7 @@ class PlanStore:
             source.key, source.failures, source.problem = key, 0, None
             return False
         try:
-            result = load_bytes(data, path.name)
+            result = load_bytes(data, path.name, self.limits)
             if not len(result.plan.actions) and self.versions(slug):
                 # Readable but empty (a sheet renamed, a save gone wrong): keep the last good one.
                 raise PlanProblem("upload_unusable", reasons=tuple(result.errors[:3]),
@@ -449,7 +461,7 @@ class PlanStore:
                 name = label_file.read_text(encoding="utf-8") if label_file.exists() \
                     else path.name
                 data = path.read_bytes()
-                result = load_bytes(data, name)
+                result = load_bytes(data, name, self.limits)
             except (OSError, UnicodeDecodeError, UnreadableFile) as error:
                 reason = error.message("en") if isinstance(error, UnreadableFile) else error
                 log.warning("old upload %s not imported: %s", path.name, reason)
@@ -508,7 +520,9 @@ class PlanStore:
             data = self.database.content(plan_id, info.sha256)
             if data is None:  # purged by another worker a moment ago
                 raise PlanProblem("no_version", plan=info.plan)
-            cached = load_bytes(data, info.filename)
+            # Accepted when it arrived: a size limit lowered since then does not hide it.
+            limits = replace(self.limits, max_bytes=max(self.limits.max_bytes, len(data)))
+            cached = load_bytes(data, info.filename, limits)
             self._remember(cached)
         if cached.plan.source != info.filename:
             cached = replace(cached, plan=replace(cached.plan, source=info.filename))

@@ -318,3 +318,33 @@ def test_br008_budgets_are_written_by_plotly_as_horizon_writes_them(
                 for a in amounts] + ["[]"]
     assert shown == expected
     assert console_errors == []
+
+
+def test_br009_unknown_columns_are_shown_in_the_action_s_details(page, console_errors,
+                                                                 tmp_path):
+    # Columns the contract does not know are kept, in sheet order, and shown in the details
+    # of their action under « Autres colonnes » (issue 3: nothing lost).
+    from settings import Settings
+    from tests.conftest import LiveServer, write_workbook
+
+    path = write_workbook(tmp_path / "plan.xlsx", {"Plan": [
+        ["id", "action", "début", "fin", "Financement", "Marché n°"],
+        ["A1", "Ouvrir les données", dt.date(2026, 1, 5), dt.date(2026, 9, 30), "FEDER",
+         "2026-014"],
+        ["A2", "Former les agents", dt.date(2026, 2, 1), dt.date(2026, 6, 30), None, None]]})
+    server = LiveServer(Settings(plan=path, instance=tmp_path / "instance"))
+    try:
+        open_dashboard(page, server, "?action=A1")
+        panel = page.locator("#action-details")
+        panel.wait_for(state="visible", timeout=30_000)
+        expect(panel).to_contain_text("Financement", timeout=20_000)
+        text = panel.inner_text()
+        assert "Autres colonnes" in text
+        assert "FEDER" in text and "Marché n°" in text and "2026-014" in text
+        assert text.index("Financement") < text.index("Marché n°")  # in sheet order
+        open_dashboard(page, server, "?action=A2")
+        expect(panel).to_contain_text("Former les agents", timeout=20_000)
+        assert "Financement" not in panel.inner_text()  # no blank extra field shown
+    finally:
+        server.stop()
+    assert console_errors == []

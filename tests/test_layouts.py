@@ -936,3 +936,53 @@ def test_ly103_row_numbers_of_a_whole_sheet_make_the_column_rows_read_one_by_one
     gapped = load_path(make_workbook({"Plan": [PLAN, rows[0], [None] * 4, *rows[1:]]},
                                      name="gap.xlsx"))
     assert column(whole, "row") == [2, 3, 4] and column(gapped, "row") == [2, 4, 5]
+
+
+@pytest.mark.parametrize("header", ["Météo", "RAG", "Météo (RAG)", "Météo RAG", "Santé",
+                                    "Tendance", "Météo du projet", "Weather"])
+def test_ly104_weather_column_under_the_headers_people_write(make_workbook, header):
+    # A RAG column says the same as a météo column: `A` (amber) is cloudy, whatever the header.
+    result = load_path(make_workbook({"Plan": [PLAN + [header],
+                                               ["A1", "Portail", D(2026, 1, 1), D(2026, 6, 30), "A"]]}))
+    assert problems_of(result) == []
+    assert column(result, "weather") == ["cloudy"]
+    assert column(result, "extra") == [{}]  # read as the météo, not kept as an extra field
+
+
+def test_ly105_an_ods_plan_loads_end_to_end_with_its_merged_axis(tmp_path):
+    # LibreOffice's own format, through the whole loader: strategy, actions whose axis is
+    # one cell merged over three rows (`table:number-rows-spanned`), milestones, a date
+    # written as text, a budget in k€ and an unknown column kept.
+    from tests.files.builders import ods_cell, ods_document, ods_row, ods_table
+
+    def row(*values):
+        return ods_row(*(ods_cell(value, kind="date") if isinstance(value, D)
+                         else ods_cell(value, kind="float") if isinstance(value, float)
+                         else ods_cell(value) for value in values))
+
+    path = ods_document(
+        tmp_path / "plan.ods",
+        ods_table("Stratégie", row("id", "axe", "début", "fin"),
+                  row("AX1", "Services en ligne", D(2026, 1, 1), D(2032, 12, 31))),
+        ods_table("Plan",
+                  ods_row(*(ods_cell(header) for header in
+                            ["axe", "id", "action", "début", "fin", "Budget (k€)", "Financement"])),
+                  ods_row(ods_cell("AX1", rows_spanned=3), ods_cell("A1"), ods_cell("Portail"),
+                          ods_cell(D(2026, 1, 5).isoformat(), kind="date"),
+                          ods_cell("T4 2026"), ods_cell(250.0, kind="float"), ods_cell("FEDER")),
+                  ods_row(ods_cell(covered=True), ods_cell("A2"), ods_cell("Guichet"),
+                          ods_cell(D(2026, 3, 1).isoformat(), kind="date"),
+                          ods_cell("2027"), ods_cell(None), ods_cell(None)),
+                  ods_row(ods_cell(covered=True), ods_cell("A3"), ods_cell("Archivage"),
+                          ods_cell(D(2027, 1, 1).isoformat(), kind="date"),
+                          ods_cell("mi-2028"), ods_cell(1.5, kind="float"), ods_cell(None))),
+        ods_table("Jalons", row("id", "action", "jalon", "date"),
+                  row("J1", "A1", "Mise en ligne", D(2026, 10, 1))))
+    result = load_path(path)
+    assert problems_of(result) == []
+    assert counts(result)["Plan"] == (3, 3, 0, 0)
+    assert column(result, "axis_id") == ["AX1", "AX1", "AX1"]
+    assert column(result, "end") == [D(2026, 12, 31), D(2027, 12, 31), D(2028, 6, 30)]
+    assert column(result, "budget") == [250_000.0, None, 1_500.0]
+    assert column(result, "extra") == [{"Financement": "FEDER"}, {}, {}]
+    assert column(result, "title", "milestones") == ["Mise en ligne"]

@@ -651,3 +651,98 @@ def test_rd023_only_text_counts_as_long(tmp_path):
     assert _truncate_long_text("Plan", rows, 4, 2, Limits(max_cell_chars=25)) == [
         Problem("Plan", 4, "J", "cell_truncated", "warning", {"length": 26, "limit": 25})]
     assert rows[0][-1] == "é" * 25
+
+
+# --- gaps closed after the audit of issue 3 -----------------------------------------------
+
+def test_rd053_csv_cell_longer_than_the_csv_modules_own_limit_is_cut_like_xlsx(tmp_path):
+    # 131,072 characters is the csv module's default field limit: a closed cell longer than
+    # that is a long cell, cut with the same warning as in .xlsx, not an unclosed quote.
+    path = tmp_path / "plan.csv"
+    path.write_text('id;description;note\nA1;"' + "x" * 140_000 + '";ok\n'
+                    "A2;" + "y" * 40_000 + ";court\n", encoding="utf-8")
+    result = read(path)
+    limit = Limits().max_cell_chars
+    assert result.sheets[0].rows == [["id", "description", "note"],
+                                     ["A1", "x" * limit, "ok"], ["A2", "y" * limit, "court"]]
+    assert result.problems == [
+        Problem("plan", 2, "B", "cell_truncated", "warning", {"length": 140_000, "limit": limit}),
+        Problem("plan", 3, "B", "cell_truncated", "warning", {"length": 40_000, "limit": limit})]
+
+
+def test_rd054_csv_quote_never_closed_over_a_long_file(tmp_path):
+    tail = "".join(f"A{n};Action {n} " + "z" * 100 + "\n" for n in range(3, 2_000))
+    data = ('id;action\nA1;Ouvrir\nA2;"Publier les données\n' + tail).encode("utf-8")
+    assert len(data) > 200_000  # far past the csv module's default field limit
+    error = unreadable(data, "plan.csv")
+    assert (error.code, error.params["line"]) == ("csv_unclosed_quote", 3)
+    # The same after a `"abc"def` cell, which only lenient parsing reads (as Excel does).
+    lenient = ('id;action\nA1;"Ouvrir"   les données\nA2;"Publier\n' + tail).encode("utf-8")
+    error = unreadable(lenient, "plan.csv")
+    assert (error.code, error.params["line"]) == ("csv_unclosed_quote", 3)
+    closed = 'id;action\nA1;"Ouvrir"   les données\nA2;"Publier\nles données"\n'.encode()
+    assert read_workbook(closed, "plan.csv").sheets[0].rows == [
+        ["id", "action"], ["A1", "Ouvrir   les données"], ["A2", "Publier\nles données"]]
+
+
+_ENCRYPTED_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
+ <manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="5120">
+  <manifest:encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" manifest:checksum="3Tq8UIeu6TQu0hZ6wP1gFhH0Zb9b0q3wVmFJt5K6m1A=">
+   <manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" manifest:initialisation-vector="vS8u5Cz1Q3nTqkHkWw4cHg=="/>
+   <manifest:start-key-generation manifest:start-key-generation-name="http://www.w3.org/2000/09/xmldsig#sha256" manifest:key-size="32"/>
+   <manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:key-size="32" manifest:iteration-count="100000" manifest:salt="7wUw1hEwJtV0lqQm0tq3bA=="/>
+  </manifest:encryption-data>
+ </manifest:file-entry>
+</manifest:manifest>"""
+
+
+def test_rd055_password_protected_ods_is_encrypted_not_damaged(tmp_path):
+    import random
+    noise = random.Random(55).randbytes(5_000)  # AES output: no XML at all
+    path = tmp_path / "protege.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _ENCRYPTED_MANIFEST,
+                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", noise, compress_type=zipfile.ZIP_DEFLATED)
+    assert unreadable(path.read_bytes(), "protege.ods").code == "file_encrypted"
+    # Newer LibreOffice encrypts the whole document into one part: no content.xml at all.
+    whole = rezip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                   "META-INF/manifest.xml": _ENCRYPTED_MANIFEST.replace(
+                       'full-path="content.xml"', 'full-path="encrypted-package"').encode(),
+                   "encrypted-package": noise})
+    assert unreadable(whole, "protege.ods").code == "file_encrypted"
+    # The same binary content.xml without encryption data in the manifest is damage.
+    plain = ods_document(tmp_path / "abime.ods", content=noise)
+    assert unreadable(plain.read_bytes(), "abime.ods").code == "file_corrupt"
+    # And an ordinary .ods still loads.
+    ordinary = read(ods_document(tmp_path / "plan.ods", ods_table(
+        "Plan", ods_row(ods_cell("id"), ods_cell("action")), ods_row(ods_cell("A1"),
+                                                                      ods_cell("Ouvrir")))))
+    assert [sheet.rows for sheet in ordinary.sheets] == [[["id", "action"], ["A1", "Ouvrir"]]]
+
+
+def test_rd056_load_path_refuses_a_huge_file_from_its_size_unread(tmp_path):
+    import tracemalloc
+
+    from loaders import load_path
+    path = tmp_path / "enorme.xlsx"
+    with path.open("wb") as file:
+        file.truncate(30 * 1024 * 1024)  # sparse: 30 MB declared, nothing on disk
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableFile) as caught:
+            load_path(path)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.code == "file_too_large"
+    assert caught.value.params == {"name": "enorme.xlsx", "size_mb": 30, "limit_mb": 20}
+    assert peak < 1024 * 1024  # reading it would have allocated its 30 MB
+    # Under a larger limit the size passes and the (empty) content is what gets refused.
+    with pytest.raises(UnreadableFile) as caught:
+        load_path(path, Limits(max_bytes=40 * 1024 * 1024))
+    assert caught.value.code != "file_too_large"

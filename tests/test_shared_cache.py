@@ -43,9 +43,9 @@ def parses(monkeypatch):
     seen: list[str] = []
     real = loaders.load_fresh
 
-    def counting(data, name, digest=None):
+    def counting(data, name, *args, **kwargs):
         seen.append(name)
-        return real(data, name, digest)
+        return real(data, name, *args, **kwargs)
     monkeypatch.setattr(loaders, "load_fresh", counting)
     return seen
 

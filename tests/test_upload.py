@@ -127,3 +127,73 @@ def test_up008_no_dash_callback_takes_a_file_any_more(app):
     inputs = [item["id"] + "." + item["property"] for callback in app.callback_map.values()
               for item in callback["inputs"]]
     assert not [name for name in inputs if name.endswith(".contents")]
+
+
+def padded_workbook(make_workbook, size: int, name: str = "plan.xlsx") -> bytes:
+    """A small readable plan plus an incompressible image part: a workbook of `size` bytes
+    (about), as a plan with photos pasted in it is."""
+    import os
+    import zipfile
+    path = make_workbook({"Plan": [["id", "action", "début", "fin"],
+                                   ["P1", "Première", D(2026, 1, 1), D(2026, 12, 31)]]}, name)
+    padding = size - path.stat().st_size
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/media/image1.png", os.urandom(padding),
+                         compress_type=zipfile.ZIP_STORED)
+    return path.read_bytes()
+
+
+def test_up009_a_smaller_setting_is_enforced_by_the_server_for_uploads_and_sources(
+        app, make_workbook, tmp_path, monkeypatch):
+    import loaders.store
+    from loaders import UnreadableFile, load_bytes
+    data = padded_workbook(make_workbook, 1536 * 1024)  # 1.5 MB, max_upload_mb=1
+    status, answer = upload(signed_client(app), data, "photos.xlsx")
+    assert status == 413 and "1 Mo" in answer["error"]
+    # The loader itself, with the store's limits, refuses the bytes: not only the page.
+    store = PlanStore(EXAMPLE_PLAN, tmp_path / "other", 1024 * 1024, watch_seconds=0)
+    with pytest.raises(UnreadableFile) as caught:
+        load_bytes(data, "photos.xlsx", store.limits)
+    assert caught.value.code == "file_too_large"
+    assert caught.value.message("fr") == (
+        "Le fichier « photos.xlsx » pèse 2 Mo, plus que la limite de 1 Mo : supprimez les "
+        "feuilles, images ou mises en forme inutiles et enregistrez-le de nouveau.")
+    # The source file too, refused from its size without being read.
+    source = tmp_path / "source.xlsx"
+    source.write_bytes(data)
+    monkeypatch.setattr(loaders.store, "_read_whole", lambda *args: pytest.fail("read"))
+    store = PlanStore(source, tmp_path / "source-instance", 1024 * 1024, watch_seconds=0)
+    problem = store.source_problem()
+    assert problem.code == "file_too_large" and "limite de 1 Mo" in problem.message("fr")
+    with pytest.raises(UnreadableFile) as caught:
+        store.load()
+    assert caught.value.code == "file_too_large"
+    store.close()
+
+
+def test_up010_a_larger_setting_lets_the_loader_accept_a_larger_file(make_workbook, tmp_path):
+    app = create_app(Settings(instance=tmp_path / "instance", max_upload_mb=30))
+    data = padded_workbook(make_workbook, 21 * 1024 * 1024)
+    assert len(data) > 20 * 1024 * 1024  # over the loader's default limit
+    status, answer = upload(signed_client(app), data, "photos.xlsx")
+    assert status == 200, answer
+    store = PlanStore(EXAMPLE_PLAN, tmp_path / "instance", 30 * 1024 * 1024, watch_seconds=0)
+    context = resolve(store, answer["search"])
+    assert context.version_found and list(context.loaded.plan.actions["id"]) == ["P1"]
+    store.close()
+
+
+def test_up011_the_loaders_cache_answers_for_the_limit_it_is_asked_about(make_workbook):
+    from loaders import Limits, UnreadableFile, load_bytes
+    data = padded_workbook(make_workbook, 3 * 1024 * 1024)
+    small, large = Limits(max_bytes=2 * 1024 * 1024), Limits(max_bytes=4 * 1024 * 1024)
+    for _round in range(2):  # the second time, the bytes are in the cache
+        assert list(load_bytes(data, "plan.xlsx", large).plan.actions["id"]) == ["P1"]
+        with pytest.raises(UnreadableFile) as caught:
+            load_bytes(data, "plan.xlsx", small)
+        assert caught.value.params["limit_mb"] == 2
+    # Other bounds change what is read: a result read under them is not shared.
+    short = Limits(max_bytes=4 * 1024 * 1024, max_cell_chars=3)
+    assert "cell_truncated" in {problem.code
+                                for problem in load_bytes(data, "plan.xlsx", short).problems}
+    assert load_bytes(data, "plan.xlsx", large).problems == ()
