@@ -12,7 +12,7 @@ from pathlib import Path
 
 from loaders import shared_cache
 from loaders.build import SheetReport, build_plan
-from loaders.limits import MB, Limits
+from loaders.limits import Limits
 from loaders.problems import Problem, UnreadableFile
 from loaders.reading import read_workbook
 from model.plan import Plan
@@ -50,7 +50,7 @@ def load_bytes(data: bytes, name: str, limits: Limits = Limits()) -> LoadResult:
     """
     # The size is checked before the cache: bytes accepted under a larger limit (another
     # server's setting) must not be served from it under a smaller one.
-    _check_size(len(data), name, limits)
+    limits.check_size(len(data), name)
     digest = hashlib.sha256(data).hexdigest()
     key = _cache_key(digest, limits)
     with _cache_lock:
@@ -71,12 +71,6 @@ def load_bytes(data: bytes, name: str, limits: Limits = Limits()) -> LoadResult:
     if cached.plan.source != name:
         cached = replace(cached, plan=replace(cached.plan, source=name))
     return cached
-
-
-def _check_size(size: int, name: str, limits: Limits) -> None:
-    if size > limits.max_bytes:
-        raise UnreadableFile("file_too_large", name=name, size_mb=-(-size // MB),
-                             limit_mb=limits.max_bytes // MB)
 
 
 def _cache_key(digest: str, limits: Limits) -> str:
@@ -149,7 +143,7 @@ def load_path(path: str | Path, limits: Limits = Limits()) -> LoadResult:
     path = Path(path)
     try:
         with path.open("rb") as file:
-            _check_size(os.fstat(file.fileno()).st_size, path.name, limits)
+            limits.check_size(os.fstat(file.fileno()).st_size, path.name)
             # One byte more than the limit at most: a file that grew since its size was
             # read is refused by load_bytes without having been read whole.
             data = file.read(limits.max_bytes + 1)

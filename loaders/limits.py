@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loaders.problems import UnreadableFile
+
 MB = 1024 * 1024
 
 
@@ -25,3 +27,9 @@ class Limits:
     max_cells: int = 2_000_000
     # Excel's own limit; longer text (written by scripts) is cut with a warning.
     max_cell_chars: int = 32_767
+
+    def check_size(self, size: int, name: str) -> None:
+        """Refuse a file over `max_bytes` from its size alone, before reading or parsing it."""
+        if size > self.max_bytes:
+            raise UnreadableFile("file_too_large", name=name, size_mb=-(-size // MB),
+                                 limit_mb=self.max_bytes // MB)

@@ -33,7 +33,7 @@ from loaders import ooxml, ods
 from loaders.cellref import column_letter
 from loaders.container import ChunkReader, ZipPackage, ole2_kind, sniff
 from loaders.csv_reader import read_csv
-from loaders.limits import MB, Limits
+from loaders.limits import Limits
 from loaders.problems import Problem, UnreadableFile
 
 __all__ = ["Limits", "RawSheet", "RawWorkbook", "read_workbook"]
@@ -61,9 +61,7 @@ class RawWorkbook:
 
 def read_workbook(data: bytes, name: str, limits: Limits = Limits()) -> RawWorkbook:
     """Read every sheet of a workbook; raise UnreadableFile with one sentence when impossible."""
-    if len(data) > limits.max_bytes:
-        raise UnreadableFile("file_too_large", name=name, size_mb=-(-len(data) // MB),
-                             limit_mb=limits.max_bytes // MB)
+    limits.check_size(len(data), name)
     if not data:
         raise UnreadableFile("file_empty", name=name)
     container = sniff(data)

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loaders import Limits, LoadResult, UnreadableFile, load_bytes
-from loaders.limits import MB
 from storage import Database, NewVersion, StorageUnavailable, sqlite_url
 
 log = logging.getLogger(__name__)
@@ -407,14 +406,10 @@ class PlanStore:
         key = _stat_key(before)
         if key == source.key and (source.failures == 0 or source.failures >= _FAILED_READS):
             return False
-        if before.st_size > self.limits.max_bytes:
-            # Refused from its size, unread (load_bytes would refuse the bytes the same way).
-            source.failures = source.failures + 1 if key == source.key else 1
-            source.key = key
-            source.problem = UnreadableFile("file_too_large", name=path.name,
-                                            size_mb=-(-before.st_size // MB),
-                                            limit_mb=self.limits.max_bytes // MB)
-            return False
+        try:
+            self.limits.check_size(before.st_size, path.name)  # refused unread if too large
+        except UnreadableFile as error:
+            return _failed(source, key, error)
         if source.seen is None or source.seen[0] != key:
             source.seen = (key, time.monotonic())
         if not initial and time.time() - before.st_mtime < SETTLE_SECONDS \
@@ -436,9 +431,7 @@ class PlanStore:
                 raise PlanProblem("upload_unusable", reasons=tuple(result.errors[:3]),
                                   name=path.name)
         except UnreadableFile as error:
-            source.failures = source.failures + 1 if key == source.key else 1
-            source.key, source.problem = key, error
-            return False
+            return _failed(source, key, error)
         title = result.plan.settings.title or path.stem
         self.database.add_version(slug, title, _new_version(result, data, path.name),
                                   from_source=True)
@@ -538,6 +531,13 @@ def _new_version(result: LoadResult, data: bytes, name: str, sender: str | None 
 
 def _stat_key(stat: os.stat_result) -> tuple:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def _failed(source: _Source, key: tuple, error: UnreadableFile) -> bool:
+    """Record why the source's content at `key` could not be imported (no version: False)."""
+    source.failures = source.failures + 1 if key == source.key else 1
+    source.key, source.problem = key, error
+    return False
 
 
 def _read_whole(path: Path, key: tuple) -> bytes | None:
